@@ -1,0 +1,70 @@
+"""Checking that an upload really is a PDF we can serve to every tablet."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import IO
+
+import pikepdf
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from ecabinet.errors import Invalid, TooLarge
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    size: int
+    sha256: str
+    page_count: int
+
+
+def max_upload_bytes() -> int:
+    return settings.PAPER_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def pdf_inspect(stream: IO[bytes], *, size: int | None = None) -> PdfFacts:
+    """Refuse anything that is not a readable, unencrypted PDF within the size limit."""
+    stream.seek(0, 2)
+    actual_size = stream.tell()
+    if size is None:
+        size = actual_size
+    if size > max_upload_bytes() or actual_size > max_upload_bytes():
+        raise TooLarge(
+            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
+            % {"size": actual_size / 1024 / 1024, "limit": settings.PAPER_MAX_UPLOAD_MB}
+        )
+    if actual_size == 0:
+        raise Invalid(_("The file is empty."), fields={"file": [_("The file is empty.")]})
+    stream.seek(0)
+    # The PDF header must be in the first 1024 bytes (ISO 32000-1, 7.5.2).
+    if b"%PDF-" not in stream.read(1024):
+        message = _("This file is not a PDF, whatever its name says.")
+        raise Invalid(message, fields={"file": [message]})
+    stream.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    try:
+        with pikepdf.open(stream) as pdf:
+            if pdf.is_encrypted:
+                raise _encrypted()
+            page_count = len(pdf.pages)
+    except pikepdf.PasswordError as exc:
+        raise _encrypted() from exc
+    except pikepdf.PdfError as exc:
+        message = _("The PDF is damaged and cannot be read.")
+        raise Invalid(message, fields={"file": [message]}) from exc
+    finally:
+        stream.seek(0)
+    if page_count == 0:
+        message = _("The PDF has no pages.")
+        raise Invalid(message, fields={"file": [message]})
+    return PdfFacts(size=actual_size, sha256=digest.hexdigest(), page_count=page_count)
+
+
+def _encrypted() -> Invalid:
+    message = _("The PDF is encrypted or password-protected; upload an unprotected copy.")
+    return Invalid(message, fields={"file": [message]})

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from ecabinet.audit import views
+
+app_name = "audit"
+urlpatterns = [path("<int:body_id>/", views.audit_list, name="list")]

@@ -1,0 +1,24 @@
+"""URL wiring: each app brings its own urls; the API is one NinjaAPI mounted at /api/."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from ecabinet import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.health, name="health"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("meetings/", include("meetings.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("audit/", include("ecabinet.audit.urls")),
+    path("api/", include("ecabinet.api_urls")),
+    path("admin/", admin.site.urls),
+]

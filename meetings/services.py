@@ -1,0 +1,643 @@
+"""Every change to a meeting goes through here: checked, audited, and announced."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import IO
+
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents.models import Confidentiality, DocumentVersion, Urgency
+from documents.services import document_add_version, document_create, version_open
+from ecabinet import audit
+from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
+from meetings.access import (
+    ensure_can_chair,
+    ensure_can_manage,
+    ensure_can_open_paper,
+    ensure_can_see_item,
+    ensure_can_view,
+)
+from meetings.models import (
+    AgendaItem,
+    LeaveRequest,
+    Meeting,
+    MeetingPaper,
+    Participant,
+    Position,
+)
+from notifications.services import notify
+from people.models import Body, Role, User
+from people.selectors import body_chair, body_members, user_has_role, user_roles
+
+# --- Meetings ---------------------------------------------------------------
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+
+
+def _ensure_agenda_editable(meeting: Meeting) -> None:
+    if not meeting.agenda_is_editable:
+        raise Conflict(
+            _("The meeting is %(state)s; its agenda can no longer be changed.")
+            % {"state": meeting.get_state_display().lower()}
+        )
+
+
+def _validate_times(starts_at: datetime | None, ends_at: datetime | None) -> None:
+    if starts_at is None:
+        raise Invalid(_("The start time is required."), fields={"starts_at": [_("Required.")]})
+    if ends_at is not None and ends_at <= starts_at:
+        message = _("The meeting must end after it starts.")
+        raise Invalid(message, fields={"ends_at": [message]})
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User,
+    body: Body,
+    title: str,
+    starts_at: datetime,
+    kind: str = Meeting.Kind.REGULAR,
+    ends_at: datetime | None = None,
+    location: str = "",
+    is_online: bool = False,
+    online_link: str = "",
+) -> Meeting:
+    """Create a draft meeting and invite every member of the body."""
+    if not user_has_role(user=actor, body_id=body.pk, roles={Role.SECRETARIAT}):
+        raise NotAllowed(_("Only the secretariat can create meetings of this body."))
+    if not title.strip():
+        raise Invalid(_("The title is required."), fields={"title": [_("Required.")]})
+    if kind not in Meeting.Kind.values:
+        raise Invalid(_("Unknown kind of meeting."), fields={"kind": [_("Choose from the list.")]})
+    _validate_times(starts_at, ends_at)
+    meeting = Meeting.objects.create(
+        body=body,
+        title=title.strip(),
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location.strip() or body.place,
+        is_online=is_online,
+        online_link=online_link.strip(),
+        created_by=actor,
+    )
+    Participant.objects.bulk_create(
+        Participant(meeting=meeting, user=member, kind=Participant.Kind.MEMBER, may_vote=True)
+        for member in body_members(body=body)
+    )
+    audit.record(
+        actor=actor,
+        action="meeting.created",
+        target=meeting,
+        details={"kind": kind, "starts_at": starts_at, "title": meeting.title},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor: User, meeting: Meeting, **changes) -> Meeting:
+    meeting = _lock(meeting)
+    ensure_can_manage(user=actor, meeting=meeting)
+    _ensure_agenda_editable(meeting)
+    allowed = {"title", "kind", "starts_at", "ends_at", "location", "is_online", "online_link"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise Invalid(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    if "kind" in changes and changes["kind"] not in Meeting.Kind.values:
+        raise Invalid(_("Unknown kind of meeting."), fields={"kind": [_("Choose from the list.")]})
+    if "title" in changes and not str(changes["title"]).strip():
+        raise Invalid(_("The title is required."), fields={"title": [_("Required.")]})
+    _validate_times(
+        changes.get("starts_at", meeting.starts_at), changes.get("ends_at", meeting.ends_at)
+    )
+    before = {name: getattr(meeting, name) for name in changes}
+    for name, value in changes.items():
+        setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+    meeting.save()
+    changed = {
+        k: [before[k], getattr(meeting, k)] for k in changes if before[k] != getattr(meeting, k)
+    }
+    audit.record(actor=actor, action="meeting.updated", target=meeting, details=changed)
+    return meeting
+
+
+def _transition(meeting: Meeting, state: str) -> None:
+    if not meeting.can_move_to(state):
+        raise Conflict(
+            _("A meeting that is %(current)s cannot become %(target)s.")
+            % {
+                "current": meeting.get_state_display().lower(),
+                "target": Meeting.State(state).label.lower(),
+            }
+        )
+    meeting.state = state
+
+
+def meeting_audience(*, meeting: Meeting) -> list[User]:
+    """Everyone to tell about the meeting: participants and the assistants of members."""
+    people = {p.user_id: p.user for p in meeting.participants.select_related("user")}
+    member_ids = list(
+        meeting.participants.filter(kind=Participant.Kind.MEMBER).values_list("user_id", flat=True)
+    )
+    assistants = User.objects.filter(
+        memberships__body_id=meeting.body_id,
+        memberships__role=Role.ASSISTANT,
+        memberships__assists_id__in=member_ids,
+        memberships__is_active=True,
+    )
+    for user in assistants:
+        people.setdefault(user.pk, user)
+    return list(people.values())
+
+
+@transaction.atomic
+def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
+    meeting = _lock(meeting)
+    ensure_can_manage(user=actor, meeting=meeting)
+    if meeting.state == Meeting.State.DRAFT and not meeting.items.exists():
+        raise Conflict(_("Add at least one agenda item before publishing."))
+    _transition(meeting, Meeting.State.PUBLISHED)
+    meeting.published_at = timezone.now()
+    meeting.save(update_fields=["state", "published_at"])
+    audience = meeting_audience(meeting=meeting)
+    audit.record(
+        actor=actor,
+        action="meeting.published",
+        target=meeting,
+        details={"notified": len(audience)},
+    )
+    when = timezone.localtime(meeting.starts_at).strftime("%H:%M %d/%m/%Y")
+    notify(
+        recipients=audience,
+        kind="meeting.published",
+        title=_("Invitation: %(title)s") % {"title": meeting.title},
+        message=_("%(body)s invites you to %(title)s at %(when)s, %(place)s.")
+        % {
+            "body": meeting.body.name,
+            "title": meeting.title,
+            "when": when,
+            "place": meeting.location,
+        },
+        url=reverse("meetings:detail", args=[meeting.pk]),
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_start(*, actor: User, meeting: Meeting) -> Meeting:
+    meeting = _lock(meeting)
+    ensure_can_chair(user=actor, meeting=meeting)
+    _transition(meeting, Meeting.State.IN_PROGRESS)
+    meeting.save(update_fields=["state"])
+    audit.record(actor=actor, action="meeting.started", target=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
+    meeting = _lock(meeting)
+    ensure_can_chair(user=actor, meeting=meeting)
+    _transition(meeting, Meeting.State.CLOSED)
+    meeting.ends_at = meeting.ends_at or timezone.now()
+    meeting.save(update_fields=["state", "ends_at"])
+    audit.record(actor=actor, action="meeting.closed", target=meeting)
+    return meeting
+
+
+# --- Agenda -----------------------------------------------------------------
+
+ITEM_FIELDS = {
+    "title",
+    "description",
+    "presenting_agency",
+    "presenter",
+    "presenter_name",
+    "duration_minutes",
+}
+
+
+def _validate_item(fields: dict, meeting: Meeting) -> None:
+    errors: dict[str, list[str]] = {}
+    if "title" in fields and not str(fields["title"]).strip():
+        errors["title"] = [_("The title is required.")]
+    duration = fields.get("duration_minutes")
+    if duration is not None and not (1 <= int(duration) <= 600):
+        errors["duration_minutes"] = [_("Between 1 and 600 minutes.")]
+    presenter = fields.get("presenter")
+    if presenter is not None and not user_roles(user=presenter, body_id=meeting.body_id):
+        errors["presenter"] = [_("The presenter must be a person of this body.")]
+    if errors:
+        raise Invalid(_("Some agenda item details are wrong."), fields=errors)
+
+
+@transaction.atomic
+def item_add(*, actor: User, meeting: Meeting, title: str, **fields) -> AgendaItem:
+    meeting = _lock(meeting)
+    ensure_can_manage(user=actor, meeting=meeting)
+    _ensure_agenda_editable(meeting)
+    unknown = set(fields) - ITEM_FIELDS
+    if unknown:
+        raise Invalid(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    _validate_item({"title": title, **fields}, meeting)
+    last = meeting.items.aggregate(m=Max("order"))["m"] or 0
+    item = AgendaItem.objects.create(meeting=meeting, order=last + 1, title=title.strip(), **fields)
+    audit.record(
+        actor=actor,
+        action="agenda.item_added",
+        target=item,
+        body_id=meeting.body_id,
+        details={"meeting_id": meeting.pk, "order": item.order, "title": item.title},
+    )
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor: User, item: AgendaItem, **changes) -> AgendaItem:
+    meeting = _lock(item.meeting)
+    ensure_can_manage(user=actor, meeting=meeting)
+    _ensure_agenda_editable(meeting)
+    unknown = set(changes) - ITEM_FIELDS
+    if unknown:
+        raise Invalid(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    _validate_item(changes, meeting)
+    item = AgendaItem.objects.get(pk=item.pk)
+    for name, value in changes.items():
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    item.save()
+    audit.record(
+        actor=actor,
+        action="agenda.item_updated",
+        target=item,
+        body_id=meeting.body_id,
+        details={"meeting_id": meeting.pk, "fields": sorted(changes)},
+    )
+    return item
+
+
+@transaction.atomic
+def item_delete(*, actor: User, item: AgendaItem) -> None:
+    meeting = _lock(item.meeting)
+    ensure_can_manage(user=actor, meeting=meeting)
+    _ensure_agenda_editable(meeting)
+    if meeting.state != Meeting.State.DRAFT and meeting.items.count() == 1:
+        raise Conflict(_("A published meeting must keep at least one agenda item."))
+    audit.record(
+        actor=actor,
+        action="agenda.item_deleted",
+        target=item,
+        body_id=meeting.body_id,
+        details={"meeting_id": meeting.pk, "title": item.title},
+    )
+    MeetingPaper.objects.filter(item=item).update(item=None)
+    item.delete()
+    _renumber(meeting)
+
+
+def _renumber(meeting: Meeting) -> None:
+    for index, item in enumerate(meeting.items.order_by("order", "id"), start=1):
+        if item.order != index:
+            AgendaItem.objects.filter(pk=item.pk).update(order=index)
+
+
+@transaction.atomic
+def item_move(*, actor: User, item: AgendaItem, to_position: int) -> AgendaItem:
+    """Move an item to a 1-based position in the agenda; the others shift."""
+    meeting = _lock(item.meeting)
+    ensure_can_manage(user=actor, meeting=meeting)
+    _ensure_agenda_editable(meeting)
+    items = list(meeting.items.order_by("order", "id"))
+    if not 1 <= to_position <= len(items):
+        raise Invalid(_("Position must be between 1 and %d.") % len(items))
+    moving = next(i for i in items if i.pk == item.pk)
+    items.remove(moving)
+    items.insert(to_position - 1, moving)
+    for index, each in enumerate(items, start=1):
+        if each.order != index:
+            AgendaItem.objects.filter(pk=each.pk).update(order=index)
+    audit.record(
+        actor=actor,
+        action="agenda.item_moved",
+        target=moving,
+        body_id=meeting.body_id,
+        details={"meeting_id": meeting.pk, "to": to_position},
+    )
+    moving.refresh_from_db()
+    return moving
+
+
+# --- Participants -----------------------------------------------------------
+
+
+@transaction.atomic
+def guest_invite(
+    *, actor: User, meeting: Meeting, user: User, items: list[AgendaItem]
+) -> Participant:
+    """Invite a guest to some items only. Guests never vote."""
+    meeting = _lock(meeting)
+    ensure_can_manage(user=actor, meeting=meeting)
+    _ensure_agenda_editable(meeting)
+    if not user_roles(user=user, body_id=meeting.body_id):
+        raise Invalid(
+            _("%(name)s is not registered with %(body)s; register them as a guest first.")
+            % {"name": user, "body": meeting.body}
+        )
+    if not items:
+        raise Invalid(_("Choose at least one agenda item for the guest."))
+    if any(item.meeting_id != meeting.pk for item in items):
+        raise Invalid(_("Those items belong to another meeting."))
+    participant, created = Participant.objects.get_or_create(
+        meeting=meeting, user=user, defaults={"kind": Participant.Kind.GUEST}
+    )
+    if participant.kind != Participant.Kind.GUEST:
+        raise Conflict(
+            _("%(name)s already takes part as %(kind)s.")
+            % {"name": user, "kind": participant.get_kind_display().lower()}
+        )
+    participant.items.add(*items)
+    audit.record(
+        actor=actor,
+        action="meeting.guest_invited",
+        target=participant,
+        body_id=meeting.body_id,
+        details={
+            "meeting_id": meeting.pk,
+            "user": user.get_username(),
+            "items": sorted(i.pk for i in items),
+        },
+    )
+    if meeting.state == Meeting.State.PUBLISHED:
+        notify(
+            recipients=[user],
+            kind="meeting.invited",
+            title=_("Invitation: %(title)s") % {"title": meeting.title},
+            message=_("You are invited to: %s") % "; ".join(i.title for i in items),
+            url=reverse("meetings:detail", args=[meeting.pk]),
+        )
+    return participant
+
+
+@transaction.atomic
+def participant_remove(*, actor: User, participant: Participant) -> None:
+    meeting = _lock(participant.meeting)
+    ensure_can_manage(user=actor, meeting=meeting)
+    _ensure_agenda_editable(meeting)
+    audit.record(
+        actor=actor,
+        action="meeting.participant_removed",
+        target=participant,
+        body_id=meeting.body_id,
+        details={
+            "meeting_id": meeting.pk,
+            "user": participant.user.get_username(),
+            "kind": participant.kind,
+        },
+    )
+    participant.delete()
+
+
+# --- Papers -----------------------------------------------------------------
+
+
+@transaction.atomic
+def paper_add(
+    *,
+    actor: User,
+    meeting: Meeting,
+    file: IO[bytes],
+    filename: str,
+    doc_type: str,
+    summary: str,
+    issuing_body: str,
+    item: AgendaItem | None = None,
+    number_symbol: str = "",
+    issued_date: date | None = None,
+    confidentiality: str = Confidentiality.NORMAL,
+    urgency: str = Urgency.NORMAL,
+    recipients: list[User] | None = None,
+) -> MeetingPaper:
+    meeting = _lock(meeting)
+    ensure_can_manage(user=actor, meeting=meeting)
+    _ensure_agenda_editable(meeting)
+    if item is not None and item.meeting_id != meeting.pk:
+        raise Invalid(_("That agenda item belongs to another meeting."))
+    for person in recipients or []:
+        if not user_roles(user=person, body_id=meeting.body_id):
+            raise Invalid(
+                _("%(name)s is not a person of %(body)s.") % {"name": person, "body": meeting.body},
+                fields={"recipients": [_("Recipients must be people of this body.")]},
+            )
+    document = document_create(
+        actor=actor,
+        body=meeting.body,
+        file=file,
+        filename=filename,
+        doc_type=doc_type,
+        summary=summary,
+        issuing_body=issuing_body,
+        number_symbol=number_symbol,
+        issued_place=meeting.body.place,
+        issued_date=issued_date,
+        confidentiality=confidentiality,
+        urgency=urgency,
+        recipients=recipients,
+    )
+    paper = MeetingPaper.objects.create(meeting=meeting, item=item, document=document)
+    audit.record(
+        actor=actor,
+        action="meeting.paper_added",
+        target=paper,
+        body_id=meeting.body_id,
+        details={
+            "meeting_id": meeting.pk,
+            "item_id": item.pk if item else None,
+            "document_id": document.pk,
+        },
+    )
+    return paper
+
+
+@transaction.atomic
+def paper_add_version(
+    *, actor: User, paper: MeetingPaper, file: IO[bytes], filename: str, note: str = ""
+) -> DocumentVersion:
+    meeting = _lock(paper.meeting)
+    ensure_can_manage(user=actor, meeting=meeting)
+    _ensure_agenda_editable(meeting)
+    return document_add_version(
+        actor=actor, document=paper.document, file=file, filename=filename, note=note
+    )
+
+
+def paper_open(*, actor: User, paper: MeetingPaper, version_number: int | None = None):
+    """Check the actor may open the paper, then hand out the file (audited)."""
+    ensure_can_open_paper(user=actor, paper=paper)
+    versions = paper.document.versions.order_by("-number")
+    version = (
+        versions.filter(number=version_number).first()
+        if version_number is not None
+        else versions.first()
+    )
+    if version is None:
+        raise NotFound(_("That version of the paper does not exist."))
+    handle = version_open(
+        actor=actor, version=version, context={"meeting_id": paper.meeting_id, "paper_id": paper.pk}
+    )
+    return version, handle
+
+
+# --- Positions before the meeting ------------------------------------------
+
+
+@transaction.atomic
+def position_mark(*, actor: User, item: AgendaItem, stance: str, comment: str = "") -> Position:
+    access = ensure_can_see_item(user=actor, item=item)
+    member = access.acting_for
+    if member is None:
+        raise NotAllowed(_("Only members (or their approved deputies) mark positions."))
+    if item.meeting.state != Meeting.State.PUBLISHED:
+        raise Conflict(
+            _("Positions can be marked only while the meeting is published and before it starts.")
+        )
+    if stance not in Position.Stance.values:
+        raise Invalid(_("Choose a position from the list."), fields={"stance": [_("Unknown.")]})
+    comment = comment.strip()
+    if stance == Position.Stance.OBJECT and not comment:
+        message = _("Say why you object.")
+        raise Invalid(message, fields={"comment": [message]})
+    position, created = Position.objects.select_for_update().update_or_create(
+        item=item,
+        member=member,
+        defaults={"stance": stance, "comment": comment, "marked_by": actor},
+    )
+    details = {"meeting_id": item.meeting_id, "stance": stance, "comment": comment}
+    if member.pk != actor.pk:
+        details["on_behalf_of"] = member.get_username()  # a deputy acting: a delegation
+    audit.record(
+        actor=actor,
+        action="position.marked" if created else "position.changed",
+        target=position,
+        body_id=item.meeting.body_id,
+        details=details,
+    )
+    return position
+
+
+# --- Leave and deputies -----------------------------------------------------
+
+
+@transaction.atomic
+def leave_request(
+    *, actor: User, meeting: Meeting, reason: str, deputy: User | None = None
+) -> LeaveRequest:
+    meeting = _lock(meeting)
+    access = ensure_can_view(user=actor, meeting=meeting)
+    if access.participant is None or access.participant.kind != Participant.Kind.MEMBER:
+        raise NotAllowed(_("Only an invited member can ask for leave from this meeting."))
+    if meeting.state not in {Meeting.State.PUBLISHED, Meeting.State.IN_PROGRESS}:
+        raise Conflict(_("Leave can be asked only for a published meeting."))
+    if not reason.strip():
+        raise Invalid(_("Give a reason."), fields={"reason": [_("Required.")]})
+    if deputy is not None:
+        if deputy.pk == actor.pk:
+            raise Invalid(_("You cannot be your own deputy."), fields={"deputy": [_("Invalid.")]})
+        if not user_roles(user=deputy, body_id=meeting.body_id):
+            raise Invalid(
+                _("The deputy must be a person registered with %(body)s.") % {"body": meeting.body},
+                fields={"deputy": [_("Not a person of this body.")]},
+            )
+    if LeaveRequest.objects.filter(
+        meeting=meeting,
+        member=actor,
+        status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
+    ).exists():
+        raise Conflict(_("You have already asked for leave from this meeting."))
+    leave = LeaveRequest.objects.create(
+        meeting=meeting, member=actor, reason=reason.strip(), deputy=deputy
+    )
+    audit.record(
+        actor=actor,
+        action="leave.requested",
+        target=leave,
+        body_id=meeting.body_id,
+        details={"meeting_id": meeting.pk, "deputy": deputy.get_username() if deputy else None},
+    )
+    chair = body_chair(body=meeting.body_id)
+    if chair:
+        notify(
+            recipients=[chair],
+            kind="leave.requested",
+            title=_("Leave requested: %(member)s") % {"member": actor},
+            message=reason.strip(),
+            url=reverse("meetings:leave", args=[meeting.pk]),
+        )
+    return leave
+
+
+@transaction.atomic
+def leave_decide(
+    *,
+    actor: User,
+    leave: LeaveRequest,
+    approve: bool,
+    deputy_may_vote: bool = False,
+    deputy_may_speak: bool = True,
+    note: str = "",
+) -> LeaveRequest:
+    leave = LeaveRequest.objects.select_for_update().select_related("meeting").get(pk=leave.pk)
+    meeting = leave.meeting
+    ensure_can_chair(user=actor, meeting=meeting)
+    if leave.status != LeaveRequest.Status.PENDING:
+        raise Conflict(_("This request has already been decided."))
+    leave.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REFUSED
+    leave.decided_by = actor
+    leave.decided_at = timezone.now()
+    leave.decision_note = note.strip()
+    leave.deputy_may_vote = bool(approve and leave.deputy_id and deputy_may_vote)
+    leave.deputy_may_speak = bool(approve and leave.deputy_id and deputy_may_speak)
+    leave.save()
+    if approve and leave.deputy_id:
+        existing = Participant.objects.filter(meeting=meeting, user_id=leave.deputy_id).first()
+        if existing is not None and existing.kind != Participant.Kind.DEPUTY:
+            raise Conflict(_("The deputy already takes part in this meeting in their own right."))
+        Participant.objects.update_or_create(
+            meeting=meeting,
+            user_id=leave.deputy_id,
+            defaults={
+                "kind": Participant.Kind.DEPUTY,
+                "on_behalf_of_id": leave.member_id,
+                "may_vote": leave.deputy_may_vote,
+                "may_speak": leave.deputy_may_speak,
+            },
+        )
+    audit.record(
+        actor=actor,
+        action="leave.approved" if approve else "leave.refused",
+        target=leave,
+        body_id=meeting.body_id,
+        details={
+            "meeting_id": meeting.pk,
+            "member": leave.member.get_username(),
+            "deputy": leave.deputy.get_username() if leave.deputy_id else None,
+            "deputy_may_vote": leave.deputy_may_vote,
+            "deputy_may_speak": leave.deputy_may_speak,
+        },
+    )
+    verdict = _("approved") if approve else _("refused")
+    recipients = [leave.member] + ([leave.deputy] if approve and leave.deputy_id else [])
+    notify(
+        recipients=recipients,
+        kind="leave.decided",
+        title=_("Leave from %(meeting)s %(verdict)s")
+        % {"meeting": meeting.title, "verdict": verdict},
+        message=leave.decision_note,
+        url=reverse("meetings:detail", args=[meeting.pk]),
+    )
+    return leave

@@ -1,0 +1,132 @@
+"""People and the bodies they serve in.
+
+A body (the Government, a provincial People's Committee, a ministry's leadership) holds
+its own rules as data, so the same software serves each of them. A person's rights come
+from their roles in a body; one person may hold several (the Prime Minister is both a
+member and the chair).
+"""
+
+from fractions import Fraction
+from math import ceil
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)  # chức vụ
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)  # đơn vị
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_username()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.full_name}, {self.title}" if self.title else str(self)
+
+
+class Body(models.Model):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        PROVINCIAL = "provincial", _("Provincial People's Committee")
+        MINISTRY = "ministry", _("Ministry leadership")
+        OTHER = "other", _("Other")
+
+    class MajorityBase(models.TextChoices):
+        ALL_MEMBERS = "all_members", _("All members")
+        PRESENT = "present", _("Members present")
+        VOTES_CAST = "votes_cast", _("Votes cast")
+
+    class TieBreak(models.TextChoices):
+        CHAIR_SIDE = "chair_side", _("The chair's side prevails")
+        FAILS = "fails", _("The motion fails")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.GOVERNMENT)
+    place = models.CharField(_("seat"), max_length=100, default="Hà Nội")
+    quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)
+    majority_base = models.CharField(
+        _("majority base"), max_length=20, choices=MajorityBase, default=MajorityBase.ALL_MEMBERS
+    )
+    tie_break = models.CharField(
+        _("tie-break"), max_length=20, choices=TieBreak, default=TieBreak.CHAIR_SIDE
+    )
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quorum_denominator__gt=0)
+                & models.Q(quorum_numerator__lte=models.F("quorum_denominator")),
+                name="body_quorum_is_a_fraction",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def quorum_fraction(self) -> Fraction:
+        return Fraction(self.quorum_numerator, self.quorum_denominator)
+
+    def quorum_needed(self, total_members: int) -> int:
+        """Least number present for a quorum: "at least two thirds" rounds up."""
+        return ceil(total_members * self.quorum_fraction)
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    CHAIR = "chair", _("Chair")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    ARCHIVIST = "archivist", _("Archivist")
+    GUEST = "guest", _("Guest")
+    ASSISTANT = "assistant", _("Minister's assistant")
+    OBSERVER = "observer", _("Observer")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Membership(models.Model):
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("body")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    # For an assistant: the member they prepare and read for.
+    assists = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assistant_memberships",
+        verbose_name=_("assists"),
+    )
+    position_in_body = models.CharField(_("position in the body"), max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["body", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "user", "role"], name="membership_unique_role"),
+            models.CheckConstraint(
+                condition=models.Q(role="assistant", assists__isnull=False)
+                | (~models.Q(role="assistant") & models.Q(assists__isnull=True)),
+                name="membership_assistant_assists_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.body}"

@@ -1,0 +1,75 @@
+"""Who holds which role where. Every permission check in the project starts here."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from people.models import Body, Membership, Role, User
+
+# Roles that run a body's meetings and see drafts before they are published.
+MANAGING_ROLES = frozenset({Role.CHAIR, Role.SECRETARIAT})
+
+
+def user_roles(*, user: User, body_id: int) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cache = getattr(user, "_ecabinet_roles", None)
+    if cache is None:
+        cache = {}
+        user._ecabinet_roles = cache
+    if body_id not in cache:
+        cache[body_id] = frozenset(
+            Membership.objects.filter(user=user, body_id=body_id, is_active=True).values_list(
+                "role", flat=True
+            )
+        )
+    return cache[body_id]
+
+
+def user_has_role(*, user: User, body_id: int, roles: set[str] | frozenset[str]) -> bool:
+    return bool(user_roles(user=user, body_id=body_id) & set(roles))
+
+
+def user_bodies(*, user: User) -> QuerySet[Body]:
+    if not user.is_authenticated:
+        return Body.objects.none()
+    return Body.objects.filter(memberships__user=user, memberships__is_active=True).distinct()
+
+
+def body_members(*, body: Body | int) -> QuerySet[User]:
+    """The voting members of a body ("all members" in its rules)."""
+    body_id = body if isinstance(body, int) else body.pk
+    return (
+        User.objects.filter(
+            memberships__body_id=body_id,
+            memberships__role=Role.MEMBER,
+            memberships__is_active=True,
+        )
+        .order_by("memberships__sort_order", "id")
+        .distinct()
+    )
+
+
+def body_chair(*, body: Body | int) -> User | None:
+    body_id = body if isinstance(body, int) else body.pk
+    return User.objects.filter(
+        memberships__body_id=body_id, memberships__role=Role.CHAIR, memberships__is_active=True
+    ).first()
+
+
+def assisted_members(*, user: User, body_id: int) -> QuerySet[User]:
+    """The members this user assists in this body."""
+    return User.objects.filter(
+        assistant_memberships__user=user,
+        assistant_memberships__body_id=body_id,
+        assistant_memberships__role=Role.ASSISTANT,
+        assistant_memberships__is_active=True,
+    )
+
+
+def body_people(*, body: Body | int, roles: set[str] | None = None) -> QuerySet[User]:
+    body_id = body if isinstance(body, int) else body.pk
+    qs = User.objects.filter(memberships__body_id=body_id, memberships__is_active=True)
+    if roles:
+        qs = qs.filter(memberships__role__in=roles)
+    return qs.distinct().order_by("full_name", "username")

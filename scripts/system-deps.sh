@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install the system packages e-Cabinet needs, only when something is missing.
+# WeasyPrint needs Pango; the PDF tools check our output; Chromium runs the
+# browser tests; gettext compiles the translations; SoftHSM2 is the PKCS#11 token.
+set -euo pipefail
+
+need=()
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+
+have_lib libpango-1.0.so || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+[ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation)
+have_cmd pdftoppm || need+=(poppler-utils)
+have_cmd qpdf || need+=(qpdf)
+have_cmd msgfmt || need+=(gettext)
+have_cmd chromium || need+=(chromium)
+have_cmd softhsm2-util || need+=(softhsm2)
+have_cmd certutil || need+=(libnss3-tools)
+
+if [ ${#need[@]} -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing system packages: ${need[*]}" >&2
+    echo "Install them with: sudo apt-get install ${need[*]}" >&2
+    exit 1
+fi
+
+echo "Installing system packages: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

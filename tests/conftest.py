@@ -1,0 +1,84 @@
+"""Shared fixtures: a body with one person in every role, and a ready meeting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from people.models import Body, Role, User
+from tests.factories import BodyFactory, UserFactory, grant, make_meeting
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Real hashing costs a second per user; tests create dozens.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Cabinet:
+    body: Body
+    chair: User
+    secretary: User
+    members: list[User]
+    guest: User
+    archivist: User
+    assistant: User
+    observer: User
+    auditor: User
+    outsider: User  # a member of another body
+    other_body: Body
+
+    @property
+    def minister(self) -> User:
+        return self.members[1]
+
+
+@pytest.fixture
+def cabinet(db) -> Cabinet:
+    body = BodyFactory(name="Chính phủ", short_name="CP")
+    chair = grant(
+        UserFactory(username="chair", full_name="Phạm Minh Chính", title="Thủ tướng"),
+        body,
+        Role.CHAIR,
+        Role.MEMBER,
+    )
+    members = [chair] + [
+        grant(UserFactory(username=f"minister{n}"), body, Role.MEMBER) for n in range(1, 6)
+    ]
+    secretary = grant(
+        UserFactory(username="secretary", title="Chuyên viên VPCP"), body, Role.SECRETARIAT
+    )
+    guest = grant(UserFactory(username="guest", title="Chủ tịch VCCI"), body, Role.GUEST)
+    archivist = grant(UserFactory(username="archivist"), body, Role.ARCHIVIST)
+    assistant = grant(UserFactory(username="assistant"), body, Role.ASSISTANT, assists=members[1])
+    observer = grant(UserFactory(username="observer"), body, Role.OBSERVER)
+    auditor = grant(UserFactory(username="auditor"), body, Role.AUDITOR)
+    other_body = BodyFactory(name="UBND tỉnh Lào Cai", short_name="UBND")
+    outsider = grant(UserFactory(username="outsider"), other_body, Role.MEMBER, Role.SECRETARIAT)
+    return Cabinet(
+        body,
+        chair,
+        secretary,
+        members,
+        guest,
+        archivist,
+        assistant,
+        observer,
+        auditor,
+        outsider,
+        other_body,
+    )
+
+
+@pytest.fixture
+def meeting(cabinet):
+    """A published meeting with two items."""
+    return make_meeting(cabinet.body, cabinet.secretary, items=2, publish=True)
+
+
+@pytest.fixture
+def draft_meeting(cabinet):
+    return make_meeting(cabinet.body, cabinet.secretary, items=1, publish=False)
