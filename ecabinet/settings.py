@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "documents",
     "meetings",
     "voting",
+    "demo",
 ]
 
 MIDDLEWARE = [
