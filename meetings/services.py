@@ -498,6 +498,8 @@ def paper_open(*, actor: User, paper: MeetingPaper, version_number: int | None =
 
 @transaction.atomic
 def position_mark(*, actor: User, item: AgendaItem, stance: str, comment: str = "") -> Position:
+    # Read the meeting's state afresh: the caller's copy may predate a start.
+    item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
     access = ensure_can_see_item(user=actor, item=item)
     member = access.acting_for
     if member is None:

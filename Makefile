@@ -1,0 +1,74 @@
+# e-Cabinet: `make run` serves the whole product with demo data; `make test` runs every test.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.venv/.installed: requirements.txt
+	@test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+.PHONY: setup
+setup: system .venv/.installed messages ## Install system packages and Python dependencies
+
+.PHONY: system
+system: ## Install missing system packages (fonts, PDF tools, Chromium, SoftHSM)
+	@bash scripts/system-deps.sh
+
+.PHONY: messages
+messages: .venv/.installed ## Compile the translation catalogues
+	@$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+.PHONY: makemessages
+makemessages: .venv/.installed ## Extract translatable strings into locale/vi
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=var --ignore=static/vendor --no-obsolete
+
+.PHONY: run
+run: setup ## Serve the product with demo data on http://127.0.0.1:$(PORT)
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --no-input -v 0
+	@echo "e-Cabinet on http://127.0.0.1:$(PORT)/"
+	$(PY) -m daphne -b 127.0.0.1 -p $(PORT) ecabinet.asgi:application
+
+.PHONY: test
+test: setup ## Run every test: on SQLite, then on PostgreSQL + Redis when they are up
+	$(MAKE) --no-print-directory test-sqlite
+	@if bash scripts/services-up.sh "$(PG_URL)" "$(REDIS_TEST_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$${CI:-}" ]; then \
+		echo "CI needs PostgreSQL and Redis on 127.0.0.1" >&2; exit 1; \
+	else \
+		echo "PostgreSQL or Redis not reachable: skipped the PostgreSQL run"; \
+	fi
+
+.PHONY: test-sqlite
+test-sqlite: setup ## Run the tests on the embedded default (SQLite, in-memory layer)
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: test-postgres
+test-postgres: setup ## Run the tests on PostgreSQL and Redis
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: .venv/.installed ## Check style (ruff)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+.PHONY: format
+format: .venv/.installed ## Format the code (ruff)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+.PHONY: clean
+clean: ## Remove local data (database, media, collected static files)
+	rm -rf var
