@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",  # serves Swagger UI for /api/docs from its own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "ecabinet.audit",

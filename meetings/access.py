@@ -142,3 +142,22 @@ def ensure_can_open_paper(*, user: User, paper: MeetingPaper) -> MeetingAccess:
             )
         raise NotAllowed(_("You may not open this paper."))
     return access
+
+
+def ensure_can_see_paper(*, user: User, paper: MeetingPaper) -> MeetingAccess:
+    """See that a paper exists and what it is (opening it may still be refused)."""
+    access = ensure_can_view(user=user, meeting=paper.meeting)
+    if paper.item_id is not None:
+        if not access.can_see_item(paper.item):
+            raise NotAllowed(_("You are not invited to the agenda item this paper belongs to."))
+    elif access.is_guest:
+        raise NotAllowed(_("Guests see only the papers of the items they are invited to."))
+    return access
+
+
+def ensure_can_see_positions(*, user: User, meeting: Meeting) -> MeetingAccess:
+    """Everyone's positions are for those who run the meeting."""
+    access = ensure_can_view(user=user, meeting=meeting)
+    if not (access.can_manage or access.can_chair):
+        raise NotAllowed(_("Only the chair and the secretariat see everyone's positions."))
+    return access

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from meetings.access import MeetingAccess, paper_can_open
-from meetings.models import AgendaItem, Meeting, MeetingPaper, Participant, Position
+from meetings.models import (
+    AgendaItem,
+    LeaveRequest,
+    Meeting,
+    MeetingPaper,
+    Participant,
+    Position,
+)
 from people.models import Membership, Role, User
 
 
@@ -73,6 +80,8 @@ def agenda_for(*, access: MeetingAccess, user: User) -> list[ItemView]:
 
 
 def meeting_papers_general(*, access: MeetingAccess, user: User) -> list[tuple[MeetingPaper, bool]]:
+    if access.is_guest:
+        return []  # guests are invited item by item
     papers = MeetingPaper.objects.filter(meeting=access.meeting, item__isnull=True).select_related(
         "document"
     )
@@ -120,3 +129,19 @@ def positions_summary(*, meeting: Meeting) -> list[ItemSummary]:
         summary.not_marked = [m for m in members if m.pk not in marked]
         summaries.append(summary)
     return summaries
+
+
+def meeting_participants(*, meeting: Meeting) -> QuerySet[Participant]:
+    """Everyone invited, members first, with the items guests are invited to."""
+    return (
+        meeting.participants.select_related("user", "on_behalf_of")
+        .prefetch_related("items")
+        .order_by("kind", "user__full_name", "user__username")
+    )
+
+
+def leave_requests_for(*, meeting: Meeting, member: User | None = None) -> QuerySet[LeaveRequest]:
+    qs = meeting.leave_requests.select_related("member", "deputy", "decided_by")
+    if member is not None:
+        qs = qs.filter(member=member)
+    return qs.order_by("-created_at", "-id")

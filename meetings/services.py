@@ -125,7 +125,8 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes) -> Meeting:
     changed = {
         k: [before[k], getattr(meeting, k)] for k in changes if before[k] != getattr(meeting, k)
     }
-    audit.record(actor=actor, action="meeting.updated", target=meeting, details=changed)
+    if changed:
+        audit.record(actor=actor, action="meeting.updated", target=meeting, details=changed)
     return meeting
 
 

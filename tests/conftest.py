@@ -13,6 +13,9 @@ from tests.factories import BodyFactory, UserFactory, grant, make_meeting
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # WhiteNoise warns about a missing STATIC_ROOT; pages find files through the finders.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
     # Real hashing costs a second per user; tests create dozens.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

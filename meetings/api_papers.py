@@ -1,0 +1,115 @@
+"""Meeting papers over JSON: upload with Decree 30 metadata, new versions, metadata, and
+the PDF itself (checked against its SHA-256 and audited by the service)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
+
+from ecabinet.api import ERRORS
+from ecabinet.errors import Invalid
+from meetings import services
+from meetings.access import ensure_can_manage, ensure_can_see_paper, paper_can_open
+from meetings.models import Meeting, MeetingPaper
+from meetings.schemas import PaperIn, PaperOut, VersionIn, VersionOut, paper_brief
+from people.models import User
+
+router = Router(tags=["papers"])
+
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The PDF. Header X-Content-SHA256 carries its fingerprint.",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+def _paper(paper_id: int) -> MeetingPaper:
+    return get_object_or_404(
+        MeetingPaper.objects.select_related("meeting__body", "item", "document"), pk=paper_id
+    )
+
+
+def _paper_out(paper: MeetingPaper, can_open: bool) -> dict:
+    document = paper.document
+    return {
+        **paper_brief(paper, can_open),
+        "meeting_id": paper.meeting_id,
+        "issuing_body": document.issuing_body,
+        "issued_place": document.issued_place,
+        "issued_date": document.issued_date,
+        "created_at": document.created_at,
+        "versions": list(document.versions.order_by("number")),
+    }
+
+
+def _paper_inputs(meeting: Meeting, data: PaperIn) -> dict:
+    """Turn the ids in the form into objects, naming the field that does not resolve."""
+    fields = data.dict(exclude={"recipient_ids", "item_id"})
+    fields["item"] = None
+    if data.item_id is not None:
+        fields["item"] = meeting.items.filter(pk=data.item_id).first()
+        if fields["item"] is None:
+            message = _("This meeting has no such agenda item.")
+            raise Invalid(message, fields={"item_id": [message]})
+    ids = set(data.recipient_ids)
+    fields["recipients"] = list(User.objects.filter(pk__in=ids, is_active=True))
+    if len(fields["recipients"]) != len(ids):
+        message = _("Some recipients are unknown.")
+        raise Invalid(message, fields={"recipient_ids": [message]})
+    return fields
+
+
+@router.post("/meetings/{meeting_id}/papers", response={201: PaperOut, **ERRORS})
+def paper_add(request: HttpRequest, meeting_id: int, file: File[UploadedFile], data: Form[PaperIn]):
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id)
+    ensure_can_manage(user=request.user, meeting=meeting)
+    paper = services.paper_add(
+        actor=request.user,
+        meeting=meeting,
+        file=file,
+        filename=file.name or "",
+        **_paper_inputs(meeting, data),
+    )
+    return Status(201, _paper_out(paper, can_open=True))
+
+
+@router.post("/papers/{paper_id}/versions", response={201: VersionOut, **ERRORS})
+def paper_add_version(
+    request: HttpRequest, paper_id: int, file: File[UploadedFile], data: Form[VersionIn]
+):
+    version = services.paper_add_version(
+        actor=request.user,
+        paper=_paper(paper_id),
+        file=file,
+        filename=file.name or "",
+        **data.dict(),
+    )
+    return Status(201, version)
+
+
+@router.get("/papers/{paper_id}", response={200: PaperOut, **ERRORS})
+def paper_detail(request: HttpRequest, paper_id: int):
+    """What the paper is and its versions; visible to whoever sees its agenda item.
+    Whether the file itself opens (confidentiality) is in `can_open`."""
+    paper = _paper(paper_id)
+    access = ensure_can_see_paper(user=request.user, paper=paper)
+    return _paper_out(paper, paper_can_open(user=request.user, paper=paper, access=access))
+
+
+@router.get("/papers/{paper_id}/file", response=ERRORS, openapi_extra=PDF_RESPONSE)
+def paper_file(request: HttpRequest, paper_id: int, v: int | None = None):
+    version, handle = services.paper_open(
+        actor=request.user, paper=_paper(paper_id), version_number=v
+    )
+    response = FileResponse(
+        handle, content_type="application/pdf", filename=version.original_filename
+    )
+    response["X-Content-SHA256"] = version.sha256
+    response["Cache-Control"] = "private, no-store"  # papers may be confidential
+    return response

@@ -1,0 +1,56 @@
+"""The signed-in person's notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from ecabinet.api import ERRORS
+from notifications.selectors import notifications_for, notifications_unread_count
+from notifications.services import notification_mark_read
+
+router = Router(tags=["notifications"])
+
+PAGE_SIZE = 100
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    message: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationListOut(Schema):
+    unread: int
+    notifications: list[NotificationOut]
+
+
+class MarkReadIn(Schema):
+    id: int | None = None  # none: mark every notification read
+
+
+class MarkReadOut(Schema):
+    marked: int
+
+
+@router.get("/notifications", response={200: NotificationListOut, **ERRORS})
+def notification_list(request: HttpRequest, unread_only: bool = False):
+    qs = notifications_for(user=request.user)
+    if unread_only:
+        qs = qs.filter(read_at=None)
+    return {
+        "unread": notifications_unread_count(user=request.user),
+        "notifications": list(qs[:PAGE_SIZE]),
+    }
+
+
+@router.post("/notifications/read", response={200: MarkReadOut, **ERRORS})
+def notification_read(request: HttpRequest, payload: MarkReadIn | None = None):
+    notification_id = payload.id if payload else None
+    return {"marked": notification_mark_read(actor=request.user, notification_id=notification_id)}

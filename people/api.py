@@ -1,0 +1,51 @@
+"""Who am I, and which bodies do I serve in, under which rules."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.views.decorators.csrf import ensure_csrf_cookie
+from ninja import Router
+from ninja.decorators import decorate_view
+
+from ecabinet.api import ERRORS
+from people.models import Body
+from people.schemas import BodyOut, MeOut
+from people.selectors import user_bodies, user_roles
+
+router = Router(tags=["people"])
+
+
+def _roles(request: HttpRequest, body: Body) -> list[str]:
+    return sorted(user_roles(user=request.user, body_id=body.pk))
+
+
+@router.get("/me", response={200: MeOut, **ERRORS})
+@decorate_view(ensure_csrf_cookie)  # a client's first call hands it the token for its writes
+def me(request: HttpRequest):
+    bodies = [
+        {"body_id": b.pk, "body_name": b.name, "roles": _roles(request, b)}
+        for b in user_bodies(user=request.user).order_by("name")
+    ]
+    return {"user": request.user, "bodies": bodies}
+
+
+@router.get("/bodies", response={200: list[BodyOut], **ERRORS})
+def body_list(request: HttpRequest):
+    return [
+        {
+            "id": b.pk,
+            "name": b.name,
+            "short_name": b.short_name,
+            "kind": b.kind,
+            "place": b.place,
+            "rules": {
+                "quorum_numerator": b.quorum_numerator,
+                "quorum_denominator": b.quorum_denominator,
+                "quorum_fraction": str(b.quorum_fraction),
+                "majority_base": b.majority_base,
+                "tie_break": b.tie_break,
+            },
+            "my_roles": _roles(request, b),
+        }
+        for b in user_bodies(user=request.user).order_by("name")
+    ]
