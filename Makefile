@@ -34,6 +34,7 @@ makemessages: .venv/.installed ## Extract translatable strings into locale/vi
 
 .PHONY: run
 run: setup ## Serve the product with demo data on http://127.0.0.1:$(PORT)
+	@mkdir -p $${ECABINET_VAR_DIR:-var}
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --no-input -v 0

@@ -9,7 +9,8 @@ have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 
 have_lib libpango-1.0.so || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-[ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation)
+# Liberation 2 carries the Vietnamese letters (ơ, ư, ạ, ệ…); version 1 falls back to DejaVu.
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 have_cmd pdftoppm || need+=(poppler-utils)
 have_cmd qpdf || need+=(qpdf)
 have_cmd msgfmt || need+=(gettext)
