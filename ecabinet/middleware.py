@@ -64,7 +64,13 @@ class ServiceErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            # Django answers a wrong method with an empty body; say what happened.
+            return error_response(
+                request, 405, "method_not_allowed", _("This address does not accept that request.")
+            )
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, ServiceError):

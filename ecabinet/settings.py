@@ -128,6 +128,9 @@ TEMPLATES = [
 # --- Data -------------------------------------------------------------------
 
 VAR_DIR = Path(env_str("ECABINET_VAR_DIR", str(BASE_DIR / "var")))
+if not env_str("DATABASE_URL"):
+    # The embedded default keeps its database here; SQLite will not create the folder.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),

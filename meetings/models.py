@@ -24,7 +24,7 @@ class Meeting(models.Model):
     # The lifecycle; later stages (minutes, archive) extend it.
     TRANSITIONS: dict[str, frozenset[str]] = {
         State.DRAFT: frozenset({State.PUBLISHED}),
-        State.PUBLISHED: frozenset({State.IN_PROGRESS, State.DRAFT}),
+        State.PUBLISHED: frozenset({State.IN_PROGRESS}),
         State.IN_PROGRESS: frozenset({State.CLOSED}),
         State.CLOSED: frozenset(),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from meetings.access import MeetingAccess, paper_can_open
 from meetings.models import (
@@ -131,12 +131,24 @@ def positions_summary(*, meeting: Meeting) -> list[ItemSummary]:
     return summaries
 
 
+PARTICIPANT_ORDER = [
+    Participant.Kind.MEMBER,
+    Participant.Kind.DEPUTY,
+    Participant.Kind.GUEST,
+    Participant.Kind.OBSERVER,
+]
+
+
 def meeting_participants(*, meeting: Meeting) -> QuerySet[Participant]:
     """Everyone invited, members first, with the items guests are invited to."""
+    kind_order = Case(
+        *(When(kind=kind, then=Value(n)) for n, kind in enumerate(PARTICIPANT_ORDER)),
+        default=Value(len(PARTICIPANT_ORDER)),
+    )
     return (
         meeting.participants.select_related("user", "on_behalf_of")
         .prefetch_related("items")
-        .order_by("kind", "user__full_name", "user__username")
+        .order_by(kind_order, "user__full_name", "user__username")
     )
 
 

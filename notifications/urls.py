@@ -3,4 +3,8 @@ from django.urls import path
 from notifications import views
 
 app_name = "notifications"
-urlpatterns = [path("", views.notification_list, name="list")]
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("read-all/", views.notification_read_all, name="read_all"),
+    path("<int:pk>/", views.notification_open, name="open"),
+]

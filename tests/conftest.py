@@ -43,7 +43,7 @@ class Cabinet:
 def cabinet(db) -> Cabinet:
     body = BodyFactory(name="Chính phủ", short_name="CP")
     chair = grant(
-        UserFactory(username="chair", full_name="Phạm Minh Chính", title="Thủ tướng"),
+        UserFactory(username="chair", full_name="Trần Đức Khiêm", title="Thủ tướng"),
         body,
         Role.CHAIR,
         Role.MEMBER,

@@ -1,11 +1,17 @@
+"""The audit trail page, for the body's auditors only."""
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from ecabinet.audit.selectors import audit_entries_for_body
+from ecabinet.audit.services import chain_head, chain_verify
 from ecabinet.errors import NotAllowed
 from people.models import Body, Role
 from people.selectors import user_has_role
+
+ENTRIES_PER_PAGE = 100
 
 
 @login_required
@@ -13,5 +19,25 @@ def audit_list(request, body_id):
     body = get_object_or_404(Body, pk=body_id)
     if not user_has_role(user=request.user, body_id=body.pk, roles={Role.AUDITOR}):
         raise NotAllowed(_("Only the body's auditors read its audit trail."))
-    entries = audit_entries_for_body(body_id=body.pk)[:200]
-    return render(request, "audit/list.html", {"body": body, "entries": entries})
+    entries = audit_entries_for_body(body_id=body.pk)
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    # The chain runs through every body's entries, so it is checked whole: a break
+    # anywhere means no entry after it can be trusted, this body's included.
+    problems = chain_verify()
+    head_seq, head_hash = chain_head()
+    context = {
+        "body": body,
+        "page": page,
+        # Pairs made here: in a template, `details.items` would read a key named "items".
+        "rows": [(entry, _detail_pairs(entry.details)) for entry in page.object_list],
+        "problems": problems,
+        "head_seq": head_seq,
+        "head_hash": head_hash,
+    }
+    return render(request, "audit/list.html", context)
+
+
+def _detail_pairs(details) -> list[tuple[str, object]]:
+    if isinstance(details, dict):
+        return list(details.items())
+    return [("", details)]

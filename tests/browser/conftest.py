@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -30,6 +32,16 @@ SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots"))
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_root_for_live_server(tmp_path_factory):
+    # The live server is built once per session, before the per-test settings apply,
+    # and WhiteNoise warns (an error here) when STATIC_ROOT does not exist.
+    from django.test import override_settings
+
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -63,11 +75,11 @@ def tablet(browser, live_server):
         context.close()
 
 
-def login(page, username: str, password: str) -> None:
+def login(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("[data-testid=login-submit], button[type=submit]")
+    page.click("[data-testid=login-submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 

@@ -1,0 +1,129 @@
+"""Paper pages: upload with Decree 30 metadata, new versions, metadata, and the PDF itself.
+
+Every byte of a paper leaves through `paper_file`, which asks `services.paper_open`:
+that is where access is decided and every download is audited.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ecabinet.errors import NotFound
+from meetings import services
+from meetings.access import ensure_can_see_paper, paper_can_open
+from meetings.forms import PaperForm, VersionForm
+from meetings.models import Meeting, MeetingPaper
+from meetings.views import detail_url, form_page, get_meeting, manage_editable, submit_form
+
+
+def get_paper(meeting: Meeting, paper_id: int) -> MeetingPaper:
+    return get_object_or_404(
+        MeetingPaper.objects.select_related("meeting__body", "item", "document"),
+        pk=paper_id,
+        meeting=meeting,
+    )
+
+
+def paper_url(paper: MeetingPaper) -> str:
+    return reverse("meetings:paper", args=[paper.meeting_id, paper.pk])
+
+
+@login_required
+def paper_new(request, pk):
+    meeting = get_meeting(pk)
+    manage_editable(request, meeting)
+    item_id = request.GET.get("item", "")
+    item = meeting.items.filter(pk=int(item_id)).first() if item_id.isdigit() else None
+    # The agency presenting the item usually issued its papers: one field less to type.
+    initial = {"item": item, "issuing_body": item.presenting_agency if item else ""}
+    form = PaperForm(request.POST or None, request.FILES or None, meeting=meeting, initial=initial)
+
+    def run(data):
+        upload = data.pop("file")
+        paper = services.paper_add(
+            actor=request.user,
+            meeting=meeting,
+            file=upload,
+            filename=upload.name,
+            recipients=list(data.pop("recipients")),
+            **data,
+        )
+        messages.success(request, _("The paper was uploaded."))
+        return redirect(paper_url(paper))
+
+    return submit_form(request, form, run) or form_page(
+        request,
+        form,
+        meeting=meeting,
+        title=_("Upload a paper"),
+        submit_label=_("Upload"),
+        testid="paper-form",
+        multipart=True,
+        cancel_url=detail_url(meeting),
+    )
+
+
+@login_required
+def version_new(request, pk, paper_id):
+    meeting = get_meeting(pk)
+    manage_editable(request, meeting)
+    paper = get_paper(meeting, paper_id)
+    form = VersionForm(request.POST or None, request.FILES or None)
+
+    def run(data):
+        upload = data["file"]
+        version = services.paper_add_version(
+            actor=request.user, paper=paper, file=upload, filename=upload.name, note=data["note"]
+        )
+        messages.success(request, _("Version %(n)d was added.") % {"n": version.number})
+        return redirect(paper_url(paper))
+
+    return submit_form(request, form, run) or form_page(
+        request,
+        form,
+        meeting=meeting,
+        title=_("New version of %(paper)s") % {"paper": paper.document},
+        submit_label=_("Upload"),
+        testid="version-form",
+        multipart=True,
+        cancel_url=paper_url(paper),
+    )
+
+
+@login_required
+def paper_detail(request, pk, paper_id):
+    paper = get_paper(get_meeting(pk), paper_id)
+    access = ensure_can_see_paper(user=request.user, paper=paper)
+    versions = paper.document.versions.select_related("uploaded_by").order_by("-number")
+    context = {
+        "meeting": paper.meeting,
+        "paper": paper,
+        "document": paper.document,
+        "versions": versions,
+        "can_open": paper_can_open(user=request.user, paper=paper, access=access),
+        "editable": access.can_manage and paper.meeting.agenda_is_editable,
+    }
+    return render(request, "meetings/paper.html", context)
+
+
+@login_required
+def paper_file(request, pk, paper_id):
+    paper = get_paper(get_meeting(pk), paper_id)
+    number = request.GET.get("v")
+    if number is not None and not number.isdigit():
+        raise NotFound(_("That version of the paper does not exist."))
+    version, handle = services.paper_open(
+        actor=request.user, paper=paper, version_number=int(number) if number else None
+    )
+    response = FileResponse(
+        handle, content_type="application/pdf", filename=version.original_filename
+    )
+    response["X-Content-SHA256"] = version.sha256
+    # Papers may be confidential: keep them out of shared and back-button caches.
+    response["Cache-Control"] = "private, no-store"
+    return response
