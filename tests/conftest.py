@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from people.models import Body, Role, User
 from tests.factories import BodyFactory, UserFactory, grant, make_meeting
@@ -12,12 +13,17 @@ from tests.factories import BodyFactory, UserFactory, grant, make_meeting
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    # Tests read messages in English (the source language); tests/test_i18n.py checks
+    # that a visitor who asks for nothing gets Vietnamese.
+    settings.LANGUAGE_CODE = "en"
     settings.MEDIA_ROOT = tmp_path / "media"
     # WhiteNoise warns about a missing STATIC_ROOT; pages find files through the finders.
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     # Real hashing costs a second per user; tests create dozens.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with translation.override("en"):
+        yield
 
 
 @dataclass

@@ -79,12 +79,10 @@ def upload(client, meeting, data, *, name="to-trinh.pdf", **fields):
 
 
 def download(client, paper, query=""):
-    """The response and its bytes; the file handle is closed either way."""
+    """The response and its bytes. Reading the stream to its end closes the served file
+    (the test client closes it without ending the request's database connection)."""
     response = client.get(f"/api/papers/{paper.pk}/file{query}")
-    try:
-        content = b"".join(response.streaming_content) if response.streaming else None
-    finally:
-        response.close()
+    content = b"".join(response.streaming_content) if response.streaming else None
     return response, content
 
 

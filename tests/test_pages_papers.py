@@ -55,10 +55,9 @@ def file_url(paper, query=""):
 
 
 def fetch(client, url):
-    """GET and read the whole body, closing the served file."""
+    """GET and read the whole body; reading to the end closes the served file."""
     response = client.get(url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response, body
 
 
