@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from notifications.selectors import notifications_for
@@ -38,5 +38,8 @@ def notification_open(request, pk):
 @require_POST
 def notification_read_all(request):
     count = notification_mark_read(actor=request.user)
-    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    message = ngettext(
+        "%(count)d notification marked as read.", "%(count)d notifications marked as read.", count
+    )
+    messages.success(request, message % {"count": count})
     return redirect("notifications:list")

@@ -13,11 +13,12 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)  # chức vụ
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)  # đơn vị
 
     def __str__(self) -> str:

@@ -62,6 +62,6 @@ def test_every_message_has_a_vietnamese_translation():
 def test_the_compiled_catalogue_matches_the_source(tmp_path):
     source = polib.pofile(str(CATALOGUE / "django.po"))
     compiled = polib.mofile(str(CATALOGUE / "django.mo"))
-    expected = {e.msgid: e.msgstr for e in source if e.msgstr and not e.msgid_plural}
-    actual = {e.msgid: e.msgstr for e in compiled if not e.msgid_plural}
+    expected = {(e.msgctxt, e.msgid): e.msgstr for e in source if not e.msgid_plural}
+    actual = {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural}
     assert {k: v for k, v in expected.items() if actual.get(k) != v} == {}
