@@ -2,35 +2,17 @@
 while the meeting has not started."""
 
 import pytest
-from django.test import Client
 
 from meetings import services
 from meetings.models import AgendaItem, Participant
 from people.models import Role
 from tests.factories import UserFactory, grant
+from tests.roles import ROLES_AND_ANONYMOUS, client_for
 
-ROLES = [
-    "chair",
-    "secretary",
-    "minister",
-    "guest",
-    "archivist",
-    "assistant",
-    "observer",
-    "auditor",
-    "outsider",
-    "anonymous",
-]
+ROLES = ROLES_AND_ANONYMOUS
 # Who may prepare a published meeting: the secretariat; those who see it may not (403);
 # those who do not see it get 404; the guest is invited to the first item.
 PREPARE = [403, 201, 403, 403, 404, 403, 403, 404, 404, 401]
-
-
-def client_for(cabinet, role):
-    client = Client()
-    if role != "anonymous":
-        client.force_login(getattr(cabinet, role))
-    return client
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from tests.roles import client_for
+
 ENDPOINTS = [
     ("get", "/api/me"),
     ("get", "/api/bodies"),
@@ -30,13 +32,6 @@ ENDPOINTS = [
     ("get", "/api/notifications"),
     ("post", "/api/notifications/read"),
 ]
-
-
-def client_for(cabinet, role):
-    client = Client()
-    if role != "anonymous":
-        client.force_login(getattr(cabinet, role))
-    return client
 
 
 def test_the_openapi_schema_is_served_and_lists_every_endpoint(db):

@@ -3,31 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from meetings import services
 from meetings.models import Meeting
+from tests.roles import ROLES_AND_ANONYMOUS, client_for
 
-ROLES = [
-    "chair",
-    "secretary",
-    "minister",
-    "guest",
-    "archivist",
-    "assistant",
-    "observer",
-    "auditor",
-    "outsider",
-    "anonymous",
-]
-
-
-def client_for(cabinet, role):
-    client = Client()
-    if role != "anonymous":
-        client.force_login(getattr(cabinet, role))
-    return client
+ROLES = ROLES_AND_ANONYMOUS
 
 
 @pytest.fixture

@@ -6,25 +6,14 @@ import io
 
 import pikepdf
 import pytest
-from django.test import Client
 
 from documents.models import Document, DocumentVersion
 from ecabinet.audit.models import AuditEntry
 from meetings import services
 from tests.factories import NamedBytes, pdf_bytes
+from tests.roles import ROLES_AND_ANONYMOUS, client_for
 
-ROLES = [
-    "chair",
-    "secretary",
-    "minister",
-    "guest",
-    "archivist",
-    "assistant",
-    "observer",
-    "auditor",
-    "outsider",
-    "anonymous",
-]
+ROLES = ROLES_AND_ANONYMOUS
 METADATA = {
     "doc_type": "to_trinh",
     "number_symbol": "215/TTr-BTC",
@@ -33,13 +22,6 @@ METADATA = {
     "issued_date": "2025-11-03",
     "urgency": "khan",
 }
-
-
-def client_for(cabinet, role):
-    client = Client()
-    if role != "anonymous":
-        client.force_login(getattr(cabinet, role))
-    return client
 
 
 @pytest.fixture(scope="module")

@@ -1,29 +1,10 @@
 """Who am I, my bodies and their rules, and my notifications, over the JSON API."""
 
 import pytest
-from django.test import Client
 
 from notifications.models import Notification
 from people.models import Body
-
-ROLES = [
-    "chair",
-    "secretary",
-    "minister",
-    "guest",
-    "archivist",
-    "assistant",
-    "observer",
-    "auditor",
-    "outsider",
-]
-
-
-def client_for(cabinet, role):
-    client = Client()
-    if role != "anonymous":
-        client.force_login(getattr(cabinet, role))
-    return client
+from tests.roles import ROLES, client_for
 
 
 @pytest.mark.parametrize("role", ROLES)

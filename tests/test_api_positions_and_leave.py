@@ -8,26 +8,9 @@ from meetings import services
 from meetings.models import LeaveRequest, Participant, Position
 from people.models import Role
 from tests.factories import UserFactory, grant
+from tests.roles import ROLES_AND_ANONYMOUS, client_for
 
-ROLES = [
-    "chair",
-    "secretary",
-    "minister",
-    "guest",
-    "archivist",
-    "assistant",
-    "observer",
-    "auditor",
-    "outsider",
-    "anonymous",
-]
-
-
-def client_for(cabinet, role):
-    client = Client()
-    if role != "anonymous":
-        client.force_login(getattr(cabinet, role))
-    return client
+ROLES = ROLES_AND_ANONYMOUS
 
 
 @pytest.fixture

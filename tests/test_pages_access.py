@@ -15,18 +15,7 @@ from django.urls import reverse
 from documents.models import DocumentType
 from meetings import services
 from tests.factories import NamedBytes, pdf_bytes
-
-ROLES = [
-    "chair",
-    "secretary",
-    "minister",
-    "guest",
-    "archivist",
-    "assistant",
-    "observer",
-    "auditor",
-    "outsider",
-]
+from tests.roles import ROLES
 
 
 def person(cabinet, role):
