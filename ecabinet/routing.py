@@ -1,3 +1,5 @@
 """WebSocket routes of every app, gathered in one list."""
 
-websocket_urlpatterns: list = []
+from meetings.routing import websocket_urlpatterns as meetings_ws
+
+websocket_urlpatterns: list = [*meetings_ws]

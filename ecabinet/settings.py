@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ecabinet.audit",
+    "ecabinet.realtime",
     "people",
     "notifications",
     "documents",
@@ -155,6 +156,9 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# A tablet further behind than this many events reloads the page instead of replaying.
+REALTIME_REPLAY_LIMIT = env_int("REALTIME_REPLAY_LIMIT", 500)
 
 # In-process tasks by default; TASKS_BACKEND=database hands them to `manage.py db_worker`.
 TASKS = {

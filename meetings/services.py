@@ -15,6 +15,7 @@ from documents.models import Confidentiality, DocumentVersion, Urgency
 from documents.services import document_add_version, document_create, version_open
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
+from ecabinet.realtime.events import publish
 from meetings.access import (
     ensure_can_chair,
     ensure_can_manage,
@@ -22,6 +23,7 @@ from meetings.access import (
     ensure_can_see_item,
     ensure_can_view,
 )
+from meetings.events import AgendaChanged, MeetingStateChanged
 from meetings.models import (
     AgendaItem,
     LeaveRequest,
@@ -30,6 +32,7 @@ from meetings.models import (
     Participant,
     Position,
 )
+from meetings.realtime import access_changed
 from notifications.services import notify
 from people.models import Body, Role, User
 from people.selectors import body_chair, body_members, user_has_role, user_roles
@@ -175,6 +178,7 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
         target=meeting,
         details={"notified": len(audience)},
     )
+    _announce_state(meeting)
     when = timezone.localtime(meeting.starts_at).strftime("%H:%M %d/%m/%Y")
     notify(
         recipients=audience,
@@ -199,6 +203,7 @@ def meeting_start(*, actor: User, meeting: Meeting) -> Meeting:
     _transition(meeting, Meeting.State.IN_PROGRESS)
     meeting.save(update_fields=["state"])
     audit.record(actor=actor, action="meeting.started", target=meeting)
+    _announce_state(meeting)
     return meeting
 
 
@@ -210,7 +215,19 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
     meeting.ends_at = meeting.ends_at or timezone.now()
     meeting.save(update_fields=["state", "ends_at"])
     audit.record(actor=actor, action="meeting.closed", target=meeting)
+    _announce_state(meeting)
     return meeting
+
+
+def _announce_state(meeting: Meeting) -> None:
+    publish(meeting_id=meeting.pk, event=MeetingStateChanged(meeting.pk, meeting.state))
+
+
+def _announce_agenda(meeting: Meeting) -> None:
+    if meeting.state == Meeting.State.DRAFT:
+        return  # nobody but the secretariat and the chair sees a draft
+    item_ids = list(meeting.items.order_by("order", "id").values_list("pk", flat=True))
+    publish(meeting_id=meeting.pk, event=AgendaChanged(meeting.pk, item_ids))
 
 
 # --- Agenda -----------------------------------------------------------------
@@ -257,6 +274,7 @@ def item_add(*, actor: User, meeting: Meeting, title: str, **fields) -> AgendaIt
         body_id=meeting.body_id,
         details={"meeting_id": meeting.pk, "order": item.order, "title": item.title},
     )
+    _announce_agenda(meeting)
     return item
 
 
@@ -280,6 +298,7 @@ def item_update(*, actor: User, item: AgendaItem, **changes) -> AgendaItem:
         body_id=meeting.body_id,
         details={"meeting_id": meeting.pk, "fields": sorted(changes)},
     )
+    _announce_agenda(meeting)
     return item
 
 
@@ -300,6 +319,7 @@ def item_delete(*, actor: User, item: AgendaItem) -> None:
     MeetingPaper.objects.filter(item=item).update(item=None)
     item.delete()
     _renumber(meeting)
+    _announce_agenda(meeting)
 
 
 def _renumber(meeting: Meeting) -> None:
@@ -331,6 +351,7 @@ def item_move(*, actor: User, item: AgendaItem, to_position: int) -> AgendaItem:
         details={"meeting_id": meeting.pk, "to": to_position},
     )
     moving.refresh_from_db()
+    _announce_agenda(meeting)
     return moving
 
 
@@ -402,6 +423,7 @@ def participant_remove(*, actor: User, participant: Participant) -> None:
         },
     )
     participant.delete()
+    access_changed(user_id=participant.user_id)
 
 
 # --- Papers -----------------------------------------------------------------

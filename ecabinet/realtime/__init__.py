@@ -1,0 +1,1 @@
+"""Real-time publishing: `publish(meeting_id=..., event=...)` from services, nothing else."""

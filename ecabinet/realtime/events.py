@@ -1,0 +1,116 @@
+"""Typed real-time events and the one way to publish them.
+
+An event is a small frozen dataclass named <Noun><PastTense>. `publish()` stores it in the
+meeting's stream with the next sequence number, inside the caller's transaction, and
+sends it to the meeting's group only after that transaction commits: a tablet never sees
+a change that was rolled back, and a tablet that missed the send reads it from the log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from ecabinet.realtime.models import EventStream, StoredEvent
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPES: dict[str, type[Event]] = {}
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event. Subclasses set `type`, e.g. "vote.opened"."""
+
+    type: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.type:
+            if cls.type in EVENT_TYPES and EVENT_TYPES[cls.type] is not cls:
+                raise TypeError(f"event type {cls.type!r} is defined twice")
+            EVENT_TYPES[cls.type] = cls
+
+    @property
+    def item_id(self) -> int | None:
+        """Events about one agenda item reach only those who see that item."""
+        return getattr(self, "agenda_item_id", None)
+
+    def payload(self) -> dict[str, Any]:
+        # Round-trip through JSON so what is stored equals what is sent and replayed.
+        return json.loads(json.dumps(dataclasses.asdict(self), cls=DjangoJSONEncoder))
+
+
+def meeting_stream(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+def meeting_group(meeting_id: int) -> str:
+    return f"meeting.{meeting_id}"
+
+
+def message_for(stored: StoredEvent) -> dict[str, Any]:
+    """The shape a tablet receives, live or replayed."""
+    return {
+        "type": "event",
+        "seq": stored.seq,
+        "event": stored.type,
+        "data": stored.payload,
+    }
+
+
+def publish(*, meeting_id: int, event: Event) -> StoredEvent:
+    """Store the event in the meeting's stream and send it to the meeting's tablets
+    after commit. Call it from a service, inside its transaction."""
+    if not event.type:
+        raise TypeError("publish() needs an Event subclass with a type")
+    key = meeting_stream(meeting_id)
+    with transaction.atomic():
+        stream, _ = EventStream.objects.select_for_update().get_or_create(key=key)
+        stream.last_seq += 1
+        stream.save(update_fields=["last_seq"])
+        stored = StoredEvent.objects.create(
+            stream=key,
+            seq=stream.last_seq,
+            type=event.type,
+            payload=event.payload(),
+            item_id=event.item_id,
+        )
+    message = {**message_for(stored), "type": "meeting.event", "item_id": stored.item_id}
+    transaction.on_commit(lambda: _send(meeting_group(meeting_id), message))
+    return stored
+
+
+def _send(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # the log still has it: tablets catch up on their next hello
+        logger.exception("could not send %s #%s to %s", message["event"], message["seq"], group)
+
+
+def events_after(*, meeting_id: int, after: int, limit: int) -> list[StoredEvent]:
+    return list(
+        StoredEvent.objects.filter(stream=meeting_stream(meeting_id), seq__gt=after).order_by(
+            "seq"
+        )[:limit]
+    )
+
+
+def last_seq(*, meeting_id: int) -> int:
+    return (
+        EventStream.objects.filter(key=meeting_stream(meeting_id))
+        .values_list("last_seq", flat=True)
+        .first()
+        or 0
+    )
