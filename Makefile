@@ -60,6 +60,10 @@ test-sqlite: setup ## Run the tests on the embedded default (SQLite, in-memory l
 test-postgres: setup ## Run the tests on PostgreSQL and Redis
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
+.PHONY: bench
+bench: setup ## Measure broadcast latency to 50/200/500 tablets against a bare websockets server (needs Redis)
+	$(PY) -m bench.broadcast --tablets 50 200 500 --rate 5 --seconds 6
+
 .PHONY: lint
 lint: .venv/.installed ## Check style (ruff)
 	$(PY) -m ruff check .

@@ -150,8 +150,22 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("REDIS_PREFIX", "ecabinet")},
+            # Pub/sub: a broadcast crosses Redis once per server process, not once per
+            # tablet. It is at-most-once like every layer; the event log covers losses.
+            "BACKEND": env_str(
+                "CHANNEL_LAYER_BACKEND", "channels_redis.pubsub.RedisPubSubChannelLayer"
+            ),
+            "CONFIG": {
+                # redis-py's pool refuses (rather than waits) past its limit, and a room
+                # filling up adds hundreds of sockets to the group within seconds.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 2000),
+                    }
+                ],
+                "prefix": env_str("REDIS_PREFIX", "ecabinet"),
+            },
         }
     }
 else:

@@ -56,7 +56,7 @@ def test_urls_switch_to_postgresql_and_redis():
     assert result.returncode == 0, result.stderr
     facts = json.loads(result.stdout.strip().splitlines()[-1])
     assert facts["engine"] == "django.db.backends.postgresql"
-    assert facts["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert facts["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert facts["tasks"] == "django_tasks_db.DatabaseBackend"
 
 
