@@ -16,96 +16,40 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from contextlib import contextmanager
-from pathlib import Path
 
 import websockets
 
-ROOT = Path(__file__).resolve().parent.parent
-# Tablets join a few dozen at a time, as they do when a meeting room fills up; a
-# thousand simultaneous handshakes would only measure the listen backlog.
-HANDSHAKES_AT_ONCE = 25
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
-async def wait_for_port(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return
-        except OSError:
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
-
-
-@contextmanager
-def process(args: list[str], env: dict[str, str], log: Path):
-    proc = subprocess.Popen(  # noqa: S603
-        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w")
-    )
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
+from bench.common import (
+    BARE_SERVER,
+    HANDSHAKES_AT_ONCE,
+    body_with_members,
+    django_environment,
+    free_port,
+    percentile,
+    process,
+    session_keys,
+    wait_for_port,
+)
 
 # --- Our stack ---------------------------------------------------------------------
 
 
 def prepare(tablets: int) -> tuple[int, list[str]]:
     """A body with `tablets` members and a published meeting; a session per member."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from meetings import services as meetings
-    from people.models import Membership, Role, User
-    from people.services import body_create
 
-    body = body_create(actor=None, name=f"Bench {tablets} {time.time_ns()}")
-    secretary = User.objects.create(username=f"sec-{body.pk}", full_name="Thư ký")
-    Membership.objects.create(body=body, user=secretary, role=Role.SECRETARIAT)
-    members = User.objects.bulk_create(
-        User(username=f"m{body.pk}-{n}", full_name=f"Thành viên {n}") for n in range(tablets)
-    )
-    Membership.objects.bulk_create(Membership(body=body, user=m, role=Role.MEMBER) for m in members)
+    body, _, secretary, members = body_with_members(tablets)
     meeting = meetings.meeting_create(
         actor=secretary, body=body, title="Bench", starts_at=timezone.now()
     )
     meetings.item_add(actor=secretary, meeting=meeting, title="Nội dung")
     meetings.meeting_publish(actor=secretary, meeting=meeting)
-    keys = []
-    for member in User.objects.filter(pk__in=[m.pk for m in members]):
-        session = SessionStore()
-        session[SESSION_KEY] = str(member.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = member.get_session_auth_hash()
-        session.create()
-        keys.append(session.session_key)
-    return meeting.pk, keys
+    return meeting.pk, session_keys(members)
 
 
 def publish_one(meeting_id: int, n: int) -> int:
@@ -174,22 +118,6 @@ async def run_ours(tablets: int, rate: float, seconds: float, port: int) -> list
 
 # --- Baseline ------------------------------------------------------------------------
 
-BARE_SERVER = """
-import asyncio, sys, websockets
-clients = set()
-async def handler(ws):
-    clients.add(ws)
-    try:
-        async for message in ws:
-            websockets.broadcast(clients, message)
-    finally:
-        clients.discard(ws)
-async def main():
-    async with websockets.serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None):
-        await asyncio.Future()
-asyncio.run(main())
-"""
-
 
 async def run_bare(tablets: int, rate: float, seconds: float, port: int) -> list[float]:
     handshakes = asyncio.Semaphore(HANDSHAKES_AT_ONCE)
@@ -236,23 +164,7 @@ def main() -> int:
     )
     options = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="ecabinet-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ecabinet.settings",
-        "ECABINET_VAR_DIR": str(workdir),
-        "REDIS_URL": options.redis,
-        "REDIS_PREFIX": f"bench{os.getpid()}",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("DATABASE_URL", None)
-    os.environ.update(env)
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    import django
-
-    django.setup()
+    env, workdir = django_environment(options.redis)
 
     rows = []
     ours_port, bare_port = free_port(), free_port()

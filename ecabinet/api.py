@@ -117,9 +117,11 @@ def _register_routers() -> None:
     from people.api import router as people_router
 
     api.add_router("", people_router)
+    api.add_router("", "meetings.api_live.router")  # first: its /start takes a quorum override
     api.add_router("", meetings_router)
     api.add_router("", papers_router)
     api.add_router("", notifications_router)
+    api.add_router("", "voting.api.router")
 
 
 _register_routers()

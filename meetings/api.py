@@ -110,11 +110,6 @@ def meeting_publish(request: HttpRequest, meeting_id: int):
     return services.meeting_publish(actor=request.user, meeting=_meeting(meeting_id))
 
 
-@router.post("/meetings/{meeting_id}/start", response={200: MeetingOut, **ERRORS})
-def meeting_start(request: HttpRequest, meeting_id: int):
-    return services.meeting_start(actor=request.user, meeting=_meeting(meeting_id))
-
-
 @router.post("/meetings/{meeting_id}/close", response={200: MeetingOut, **ERRORS})
 def meeting_close(request: HttpRequest, meeting_id: int):
     return services.meeting_close(actor=request.user, meeting=_meeting(meeting_id))

@@ -265,3 +265,20 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.get_stance_display()}"
+
+
+# The live room's models live in their own module; imported here so Django finds them.
+from meetings.models_live import Attendance, ItemState, LiveState, SpeakerRequest  # noqa: E402
+
+__all__ = [
+    "AgendaItem",
+    "Attendance",
+    "ItemState",
+    "LeaveRequest",
+    "LiveState",
+    "Meeting",
+    "MeetingPaper",
+    "Participant",
+    "Position",
+    "SpeakerRequest",
+]

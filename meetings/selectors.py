@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
+from ecabinet.realtime.events import last_seq
 from meetings.access import MeetingAccess, paper_can_open
 from meetings.models import (
     AgendaItem,
+    Attendance,
+    ItemState,
     LeaveRequest,
+    LiveState,
     Meeting,
     MeetingPaper,
     Participant,
     Position,
+    SpeakerRequest,
 )
 from people.models import Membership, Role, User
+from people.selectors import body_members
 
 
 def meetings_visible_to(*, user: User) -> QuerySet[Meeting]:
@@ -157,3 +164,189 @@ def leave_requests_for(*, meeting: Meeting, member: User | None = None) -> Query
     if member is not None:
         qs = qs.filter(member=member)
     return qs.order_by("-created_at", "-id")
+
+
+# --- The live room ------------------------------------------------------------
+
+SEATED = [Participant.Kind.MEMBER, Participant.Kind.DEPUTY]
+
+
+def meeting_present_user_ids(*, meeting: Meeting) -> set[int]:
+    """Members and deputies checked in and not gone: those who may cast a vote now."""
+    seated = meeting.participants.filter(kind__in=SEATED).values("user_id")
+    return set(
+        Attendance.objects.filter(
+            meeting=meeting, left_at__isnull=True, user_id__in=seated
+        ).values_list("user_id", flat=True)
+    )
+
+
+def meeting_quorum(*, meeting: Meeting) -> dict[str, Any]:
+    """The body's quorum rule applied to who is in the room.
+
+    A seat counts once, whether its member is present in person or through the approved
+    deputy attending for them; guests and observers never count. The base is every
+    member of the body (not only those invited), as the Government's rules say.
+    """
+    member_ids = set(body_members(body=meeting.body_id).values_list("pk", flat=True))
+    present = Attendance.objects.filter(meeting=meeting, left_at__isnull=True)
+    deputies = dict(
+        meeting.participants.filter(kind=Participant.Kind.DEPUTY).values_list(
+            "user_id", "on_behalf_of_id"
+        )
+    )
+    seats = set()
+    for user_id in present.values_list("user_id", flat=True):
+        seats.add(deputies.get(user_id, user_id))
+    total = len(member_ids)
+    needed = meeting.body.quorum_needed(total)
+    count = len(seats & member_ids)
+    return {
+        "members": total,
+        "present": count,
+        "needed": needed,
+        "reached": count >= needed,
+        "rule": f"{meeting.body.quorum_numerator}/{meeting.body.quorum_denominator}",
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def attendance_entry(
+    *, participant: Participant, record: Attendance | None, on_leave: bool
+) -> dict[str, Any]:
+    """One line of the attendance list, as the snapshot and AttendanceChanged carry it."""
+    if record is not None:
+        status = "present" if record.is_present else "left"
+    else:
+        status = "on_leave" if on_leave else "absent"
+    return {
+        "user_id": participant.user_id,
+        "name": str(participant.user),
+        "kind": participant.kind,
+        "on_behalf_of_id": participant.on_behalf_of_id,
+        "status": status,
+        "checked_in_at": _iso(record.checked_in_at) if record else None,
+        "left_at": _iso(record.left_at) if record else None,
+        "marked_by_id": (record.left_marked_by_id or record.checked_in_by_id) if record else None,
+    }
+
+
+def _on_leave_ids(meeting: Meeting) -> set[int]:
+    return set(
+        meeting.leave_requests.filter(status=LeaveRequest.Status.APPROVED).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+def attendance_list(*, meeting: Meeting, user_id: int | None = None) -> list[dict[str, Any]]:
+    """Members, deputies and guests with their status; observers are not listed."""
+    participants = meeting_participants(meeting=meeting).exclude(kind=Participant.Kind.OBSERVER)
+    if user_id is not None:
+        participants = participants.filter(user_id=user_id)
+    records = {a.user_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    on_leave = _on_leave_ids(meeting)
+    return [
+        attendance_entry(
+            participant=p, record=records.get(p.user_id), on_leave=p.user_id in on_leave
+        )
+        for p in participants
+    ]
+
+
+def speaker_entry(request: SpeakerRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "user_id": request.user_id,
+        "name": str(request.user),
+        "on_behalf_of_id": request.on_behalf_of_id,
+        "from_position": request.from_position,
+        "started_at": _iso(request.started_at),
+    }
+
+
+def speakers_of(*, item: AgendaItem) -> dict[str, Any]:
+    """The item's queue in order and whoever has the floor on it."""
+    requests = SpeakerRequest.objects.filter(
+        item=item, state__in=[SpeakerRequest.State.QUEUED, SpeakerRequest.State.SPEAKING]
+    ).select_related("user")
+    queue = [speaker_entry(r) for r in requests if r.state == SpeakerRequest.State.QUEUED]
+    speaking = [speaker_entry(r) for r in requests if r.state == SpeakerRequest.State.SPEAKING]
+    return {"queue": queue, "speaker": speaking[0] if speaking else None}
+
+
+def _item_entry(item: AgendaItem, state: ItemState | None) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "state": state.state if state else ItemState.State.PENDING,
+        "conclusion": state.conclusion if state else "",
+        **speakers_of(item=item),
+    }
+
+
+def _presentation(live: LiveState | None, access: MeetingAccess) -> dict[str, Any] | None:
+    if live is None or live.presentation_paper is None:
+        return None
+    paper = live.presentation_paper
+    if not _sees_paper(access, paper):
+        return None
+    return {
+        "paper_id": paper.pk,
+        "agenda_item_id": paper.item_id,
+        "page": live.presentation_page,
+        "by_user_id": live.presentation_by_id,
+    }
+
+
+def _sees_paper(access: MeetingAccess, paper: MeetingPaper) -> bool:
+    if paper.item_id is None:
+        return not access.is_guest
+    return access.visible_item_ids is None or paper.item_id in access.visible_item_ids
+
+
+def live_state(*, access: MeetingAccess) -> dict[str, Any]:
+    """The whole live room as this viewer may see it, with the event number it is as of.
+
+    `seq` is read first: an event committed while the rest is read is then replayed on
+    top, and every event sets state rather than adding to it, so applying it twice is
+    harmless; reading it last could miss one.
+    """
+    meeting = access.meeting
+    seq = last_seq(meeting_id=meeting.pk)
+    meeting = Meeting.objects.select_related("body").get(pk=meeting.pk)
+    live = LiveState.objects.filter(meeting=meeting).select_related("presentation_paper").first()
+    items = meeting.items.order_by("order", "id")
+    if access.visible_item_ids is not None:
+        items = items.filter(pk__in=access.visible_item_ids)
+    states = {s.item_id: s for s in ItemState.objects.filter(item__meeting=meeting)}
+    current = live.current_item_id if live else None
+    if access.visible_item_ids is not None and current not in access.visible_item_ids:
+        current = None
+    return {
+        "seq": seq,
+        "meeting_id": meeting.pk,
+        "state": meeting.state,
+        "paused": bool(live and live.paused),
+        "current_item_id": current,
+        "quorum": meeting_quorum(meeting=meeting),
+        "attendance": attendance_list(meeting=meeting),
+        "items": [_item_entry(item, states.get(item.pk)) for item in items],
+        "presentation": _presentation(live, access),
+        "me": _me(access),
+    }
+
+
+def _me(access: MeetingAccess) -> dict[str, Any]:
+    participant = access.participant
+    return {
+        "can_chair": access.can_chair,
+        "can_manage": access.can_manage,
+        "kind": participant.kind if participant else None,
+        "acting_for_id": access.acting_for.pk if access.acting_for else None,
+        "may_speak": bool(
+            access.acting_for is not None and participant is not None and participant.may_speak
+        ),
+    }

@@ -16,6 +16,7 @@ from documents.services import document_add_version, document_create, version_op
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from ecabinet.realtime.events import publish
+from meetings import live
 from meetings.access import (
     ensure_can_chair,
     ensure_can_manage,
@@ -33,6 +34,7 @@ from meetings.models import (
     Position,
 )
 from meetings.realtime import access_changed
+from meetings.selectors import meeting_quorum
 from notifications.services import notify
 from people.models import Body, Role, User
 from people.selectors import body_chair, body_members, user_has_role, user_roles
@@ -197,21 +199,39 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def meeting_start(*, actor: User, meeting: Meeting) -> Meeting:
+def meeting_start(*, actor: User, meeting: Meeting, override_reason: str = "") -> Meeting:
+    """Open the session. Without a quorum the chair must say why it goes ahead anyway;
+    the reason and the figures are kept in the audit trail."""
     meeting = _lock(meeting)
     ensure_can_chair(user=actor, meeting=meeting)
     _transition(meeting, Meeting.State.IN_PROGRESS)
+    quorum = meeting_quorum(meeting=meeting)
+    override_reason = (override_reason or "").strip()
+    if not quorum["reached"] and not override_reason:
+        raise Conflict(
+            _(
+                "No quorum: %(present)d of %(members)d members are present, %(needed)d are "
+                "needed. Give a reason to start anyway."
+            )
+            % quorum
+        )
     meeting.save(update_fields=["state"])
-    audit.record(actor=actor, action="meeting.started", target=meeting)
+    details = {"quorum": quorum}
+    if not quorum["reached"]:
+        details["quorum_override_reason"] = override_reason
+    audit.record(actor=actor, action="meeting.started", target=meeting, details=details)
     _announce_state(meeting)
+    live.room_open(meeting=meeting, override_reason="" if quorum["reached"] else override_reason)
     return meeting
 
 
 @transaction.atomic
 def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
+    """End the session: the last speaker stops, then the meeting is closed."""
     meeting = _lock(meeting)
     ensure_can_chair(user=actor, meeting=meeting)
     _transition(meeting, Meeting.State.CLOSED)
+    live.room_close(meeting=meeting)
     meeting.ends_at = meeting.ends_at or timezone.now()
     meeting.save(update_fields=["state", "ends_at"])
     audit.record(actor=actor, action="meeting.closed", target=meeting)

@@ -231,7 +231,11 @@ STATE_ACTIONS = {
 @require_POST
 def meeting_state(request, pk, action):
     service, message = STATE_ACTIONS[action]
-    meeting = service(actor=request.user, meeting=get_meeting(pk))
+    extra = {}
+    if action == "start":
+        # Without a quorum the chair must say why the meeting goes ahead.
+        extra["override_reason"] = request.POST.get("override_reason", "")
+    meeting = service(actor=request.user, meeting=get_meeting(pk), **extra)
     messages.success(request, str(message))
     return redirect(detail_url(meeting))
 

@@ -58,7 +58,7 @@ def test_a_published_meeting_keeps_at_least_one_item(cabinet, meeting):
 
 
 def test_the_agenda_of_a_closed_meeting_cannot_change(cabinet, meeting):
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     services.meeting_close(actor=cabinet.chair, meeting=meeting)
     item = meeting.items.first()
     with pytest.raises(Conflict, match="can no longer be changed"):

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from meetings import services
+from meetings import live, services
 from meetings.models import Meeting
 from tests.roles import ROLES_AND_ANONYMOUS, client_for
 
@@ -81,7 +81,7 @@ def test_a_draft_is_seen_only_by_the_chair_and_the_secretariat(
 
 
 def test_the_archivist_sees_a_closed_meeting(cabinet, meeting):
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     services.meeting_close(actor=cabinet.chair, meeting=meeting)
     assert client_for(cabinet, "archivist").get(f"/api/meetings/{meeting.pk}").status_code == 200
 
@@ -211,7 +211,7 @@ def test_a_required_field_cannot_be_emptied_with_null(cabinet, meeting):
 
 
 def test_a_closed_meeting_cannot_be_edited(cabinet, meeting):
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     services.meeting_close(actor=cabinet.chair, meeting=meeting)
     response = client_for(cabinet, "secretary").patch(
         f"/api/meetings/{meeting.pk}", {"title": "Khác"}, content_type="application/json"
@@ -253,6 +253,10 @@ def test_publishing_an_empty_agenda_is_a_conflict(cabinet):
     zip(ROLES, [200, 403, 403, 403, 404, 403, 403, 404, 404, 401], strict=True),
 )
 def test_only_the_chair_starts_a_meeting(cabinet, meeting, guest_on_first_item, role, status):
+    for member in cabinet.members[:4]:  # a quorum: 4 of the 6 members
+        live.attendance_mark(
+            actor=cabinet.secretary, meeting=meeting, user_id=member.pk, present=True
+        )
     response = client_for(cabinet, role).post(f"/api/meetings/{meeting.pk}/start")
     assert response.status_code == status
 
@@ -267,7 +271,7 @@ def test_starting_a_draft_is_a_conflict(cabinet, draft_meeting):
     zip(ROLES, [200, 403, 403, 404, 404, 403, 403, 404, 404, 401], strict=True),
 )
 def test_only_the_chair_closes_a_meeting(cabinet, meeting, role, status):
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     response = client_for(cabinet, role).post(f"/api/meetings/{meeting.pk}/close")
     assert response.status_code == status
     if status == 200:

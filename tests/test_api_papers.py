@@ -221,7 +221,7 @@ def test_an_item_of_another_meeting_names_the_field(cabinet, meeting, draft_meet
 
 
 def test_papers_cannot_be_added_to_a_closed_meeting(cabinet, meeting, real_pdf):
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     services.meeting_close(actor=cabinet.chair, meeting=meeting)
     response = upload(client_for(cabinet, "secretary"), meeting, real_pdf)
     assert response.status_code == 409

@@ -97,7 +97,7 @@ def test_a_guest_marking_an_item_they_are_not_invited_to_is_refused(
 
 
 def test_positions_close_when_the_meeting_starts(cabinet, meeting, items):
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     response = mark(client_for(cabinet, "minister"), items[0], "no_objection")
     assert response.status_code == 409
 

@@ -88,7 +88,9 @@ async def test_hello_replays_the_log_then_a_live_event_arrives_with_its_exact_pa
     }
     assert replayed[-1] == {"type": "ready", "seq": 1}
 
-    await database_sync_to_async(services.meeting_start)(actor=cabinet.chair, meeting=live)
+    await database_sync_to_async(services.meeting_start)(
+        actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
+    )
     assert await communicator.receive_json_from(timeout=5) == {
         "type": "event",
         "seq": 2,
@@ -106,7 +108,9 @@ async def test_a_reconnecting_tablet_receives_only_what_it_missed(cabinet, live)
     await database_sync_to_async(services.item_add)(
         actor=cabinet.secretary, meeting=live, title="Bổ sung"
     )
-    await database_sync_to_async(services.meeting_start)(actor=cabinet.chair, meeting=live)
+    await database_sync_to_async(services.meeting_start)(
+        actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
+    )
     again, _, _ = await connect(cabinet.minister, live.pk, hello_after=1)
     missed = await receive_until_ready(again)
     item_ids = await database_sync_to_async(

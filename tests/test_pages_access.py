@@ -153,7 +153,7 @@ def test_a_refused_page_says_why_on_the_error_page(client, world):
 
 def test_the_archivist_sees_a_meeting_once_it_is_closed(client, world):
     cabinet, meeting = world.cabinet, world.meeting
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     services.meeting_close(actor=cabinet.chair, meeting=meeting)
     client.force_login(cabinet.archivist)
     assert client.get(url_for("detail", world)).status_code == 200

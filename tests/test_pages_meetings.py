@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ecabinet.audit.models import AuditEntry
-from meetings import services
+from meetings import live, services
 from meetings.models import Meeting, MeetingPaper, Participant
 from notifications.models import Notification
 from tests.factories import pdf_bytes
@@ -123,6 +123,10 @@ def test_publishing_an_empty_agenda_shows_a_conflict_page(client, cabinet):
 
 
 def test_the_chair_starts_and_closes_the_meeting(client, cabinet, meeting):
+    for member in cabinet.members[:4]:  # a quorum: 4 of the 6 members
+        live.attendance_mark(
+            actor=cabinet.secretary, meeting=meeting, user_id=member.pk, present=True
+        )
     client.force_login(cabinet.chair)
     page = client.get(detail(meeting))
     assert b'data-testid="start-button"' in page.content
@@ -136,7 +140,7 @@ def test_the_chair_starts_and_closes_the_meeting(client, cabinet, meeting):
 
 @pytest.fixture
 def closed_meeting(cabinet, meeting):
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     return services.meeting_close(actor=cabinet.chair, meeting=meeting)
 
 
@@ -240,3 +244,16 @@ def test_the_dashboard_lists_coming_meetings_soonest_first(client, cabinet, meet
     assert content.index(f'data-meeting-id="{meeting.pk}"') < content.index(
         f'data-meeting-id="{later.pk}"'
     )
+
+
+def test_without_a_quorum_the_chair_starts_only_by_giving_a_reason(client, cabinet, meeting):
+    client.force_login(cabinet.chair)
+    url = reverse("meetings:start", args=[meeting.pk])
+    refused = client.post(url, {"override_reason": "  "})
+    assert refused.status_code == 409
+    assert Meeting.objects.get(pk=meeting.pk).state == Meeting.State.PUBLISHED
+    started = client.post(url, {"override_reason": "Thủ tướng quyết định họp trực tuyến"})
+    assert started.status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).state == Meeting.State.IN_PROGRESS
+    entry = AuditEntry.objects.get(action="meeting.started")
+    assert "Thủ tướng quyết định họp trực tuyến" in str(entry.details)

@@ -63,7 +63,7 @@ def test_those_who_do_not_hold_a_seat_cannot_mark_positions(client, cabinet, mee
 
 
 def test_positions_cannot_be_marked_once_the_meeting_has_started(client, cabinet, meeting):
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     item = meeting.items.first()
     client.force_login(cabinet.minister)
     page = client.get(reverse("meetings:detail", args=[meeting.pk]))

@@ -118,7 +118,7 @@ def test_a_confidential_paper_must_name_its_recipients(cabinet, meeting, real_pd
 
 
 def test_papers_cannot_be_added_to_a_closed_meeting(cabinet, meeting, real_pdf):
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     services.meeting_close(actor=cabinet.chair, meeting=meeting)
     with pytest.raises(Conflict):
         upload(cabinet, meeting, real_pdf)

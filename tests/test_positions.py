@@ -54,7 +54,7 @@ def test_an_outsider_cannot_even_see_the_item(cabinet, meeting):
 
 
 def test_positions_close_when_the_meeting_starts(cabinet, meeting):
-    services.meeting_start(actor=cabinet.chair, meeting=meeting)
+    services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
     with pytest.raises(Conflict):
         mark(cabinet.minister, meeting.items.first(), "no_objection")
 

@@ -1,0 +1,187 @@
+"""Vote storm: every member of a large body votes within one second, some twice.
+
+Each tablet is connected to a real Daphne process; all send `vote.cast` inside one
+second, a share of them sending the same command again at once (a retry after a flaky
+connection). We measure the time to each acknowledgement and then count the stored
+ballots: every acknowledged vote must be stored, once. The baseline is a bare
+`websockets` server acknowledging the same messages without doing anything.
+
+    python -m bench.vote_storm --voters 500 --duplicates 0.2
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sys
+import time
+import uuid
+
+import websockets
+
+from bench.common import (
+    BARE_SERVER,
+    HANDSHAKES_AT_ONCE,
+    body_with_members,
+    daphne_command,
+    django_environment,
+    free_port,
+    percentile,
+    process,
+    session_keys,
+    wait_for_port,
+)
+
+
+def prepare(voters: int) -> tuple[int, int, list[tuple[int, str]]]:
+    from django.utils import timezone
+
+    from meetings import services as meetings
+    from voting.services import vote_open
+
+    body, chair, secretary, members = body_with_members(voters)
+    meeting = meetings.meeting_create(
+        actor=secretary, body=body, title="Bench", starts_at=timezone.now()
+    )
+    item = meetings.item_add(actor=secretary, meeting=meeting, title="Nội dung")
+    meetings.meeting_publish(actor=secretary, meeting=meeting)
+    meetings.meeting_start(actor=chair, meeting=meeting, override_reason="benchmark")
+    vote = vote_open(actor=chair, item=item, question="Tán thành?")
+    keys = session_keys(members)
+    return meeting.pk, vote.pk, list(zip([m.pk for m in members], keys, strict=True))
+
+
+def stored_ballots(vote_id: int) -> dict[int, str]:
+    from voting.models import Ballot
+
+    return dict(Ballot.objects.filter(vote_id=vote_id).values_list("member_id", "choice"))
+
+
+async def storm(url: str, origin: str | None, seats, vote_id: int, duplicates: float):
+    """Connect every tablet, then all vote within one second; return ack latencies,
+    the choices acknowledged per member, and how many acks came back for duplicates."""
+    handshakes = asyncio.Semaphore(HANDSHAKES_AT_ONCE)
+    go = asyncio.Event()
+    latencies: list[float] = []
+    acked: dict[int, str] = {}
+    replays = 0
+
+    async def tablet(member_id: int, key: str | None, ready: asyncio.Event) -> None:
+        nonlocal replays
+        headers = {"Cookie": f"sessionid={key}"} if key else {}
+        async with handshakes:
+            ws = await websockets.connect(
+                url, additional_headers=headers, origin=origin, max_queue=None, open_timeout=60
+            )
+        async with ws:
+            if key:
+                await ws.send(json.dumps({"type": "hello", "after": 0}))
+                while json.loads(await ws.recv())["type"] != "ready":
+                    pass
+            ready.set()
+            await go.wait()
+            await asyncio.sleep(random.random())  # noqa: S311  (spread over one second)
+            choice = random.choice(["yes", "no", "abstain"])  # noqa: S311
+            command = {
+                "type": "command",
+                "client_id": uuid.uuid4().hex,
+                "name": "vote.cast",
+                "args": {"vote_id": vote_id, "choice": choice},
+            }
+            sends = 2 if random.random() < duplicates else 1  # noqa: S311
+            started = time.perf_counter()
+            for _ in range(sends):
+                await ws.send(json.dumps(command))
+            answers = 0
+            while answers < sends:
+                message = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
+                if message.get("client_id") != command["client_id"]:
+                    continue  # a live event, not our answer
+                if message["type"] != "ack":
+                    raise RuntimeError(f"refused: {message}")
+                if answers == 0:
+                    latencies.append(time.perf_counter() - started)
+                    acked[member_id] = choice
+                else:
+                    replays += 1
+                answers += 1
+
+    readies = [asyncio.Event() for _ in seats]
+    tasks = [
+        asyncio.create_task(tablet(member_id, key, ready))
+        for (member_id, key), ready in zip(seats, readies, strict=True)
+    ]
+    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), timeout=180)
+    go.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=180)
+    return latencies, acked, replays
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voters", type=int, default=500)
+    parser.add_argument("--duplicates", type=float, default=0.2, help="share sent twice")
+    parser.add_argument(
+        "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    )
+    options = parser.parse_args()
+    random.seed(2026)
+    env, workdir = django_environment(options.redis)
+    from asgiref.sync import async_to_sync  # noqa: F401  (Django is set up now)
+
+    meeting_id, vote_id, seats = prepare(options.voters)
+    ours_port, bare_port = free_port(), free_port()
+    with (
+        process(daphne_command(ours_port), env, workdir / "daphne.log"),
+        process([sys.executable, "-c", BARE_SERVER, str(bare_port)], env, workdir / "bare.log"),
+    ):
+        asyncio.run(wait_for_port(ours_port))
+        asyncio.run(wait_for_port(bare_port))
+        ours, acked, replays = asyncio.run(
+            storm(
+                f"ws://127.0.0.1:{ours_port}/ws/meetings/{meeting_id}/",
+                f"http://127.0.0.1:{ours_port}",
+                seats,
+                vote_id,
+                options.duplicates,
+            )
+        )
+        bare, _, _ = asyncio.run(
+            storm(
+                f"ws://127.0.0.1:{bare_port}/",
+                None,
+                [(m, None) for m, _ in seats],
+                vote_id,
+                options.duplicates,
+            )
+        )
+
+    stored = stored_ballots(vote_id)
+    lost = sum(1 for member, choice in acked.items() if stored.get(member) != choice)
+    extra = len(set(stored) - set(acked))
+    print(
+        f"\nVote storm: {options.voters} voters within one second, "
+        f"{options.duplicates:.0%} sending twice (ms; ratio = ours / bare websockets)"
+    )
+    print(f"{'':>10} {'ack p50':>9} {'ack p99':>9} {'max':>9}")
+    for name, values in [("ours", ours), ("bare", bare)]:
+        print(
+            f"{name:>10} {percentile(values, 50) * 1000:>9.1f} "
+            f"{percentile(values, 99) * 1000:>9.1f} {max(values) * 1000:>9.1f}"
+        )
+    print(
+        f"{'ratio':>10} {percentile(ours, 50) / percentile(bare, 50):>9.1f} "
+        f"{percentile(ours, 99) / percentile(bare, 99):>9.1f}"
+    )
+    print(
+        f"acknowledged {len(acked)}, duplicates answered {replays}, stored {len(stored)}, "
+        f"lost {lost}, unacknowledged but stored {extra}"
+    )
+    return 1 if lost or len(stored) != len(acked) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,371 @@
+"""Every change to a vote goes through here: checked, locked, audited and announced.
+
+Opening, closing and casting lock the vote's row (the meeting's row, for opening) in one
+transaction; database constraints keep one ballot per seat even if a lock were missed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecabinet import audit
+from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
+from ecabinet.realtime.events import publish
+from meetings.access import MeetingAccess, ensure_can_chair, ensure_can_manage, ensure_can_see_item
+from meetings.models import AgendaItem, Meeting, Participant
+from people.models import User
+from people.selectors import body_members
+from voting import secrecy, selectors
+from voting.events import BallotCast, VoteClosed, VoteOpened, VoteTallyChanged
+from voting.models import Ballot, Choice, Seat, SecretBallot, SecretParticipation, Vote
+from voting.rules import CHAIR_SIDE, decide
+
+# The running tally is pushed at most this often per vote (docs/voting.md).
+TALLY_INTERVAL = timedelta(milliseconds=250)
+
+
+@dataclass(frozen=True)
+class CastResult:
+    """What a voter is told back. For a secret vote it never holds the choice: the
+    answer to a tablet command is kept (for retries) next to the voter's id."""
+
+    vote_id: int
+    member_id: int
+    cast_by_id: int
+    secret: bool
+    changed: bool
+    manual: bool
+    choice: str | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _lock(vote_id: int) -> Vote:
+    vote = (
+        Vote.objects.select_for_update(of=("self",))
+        .select_related("meeting__body", "item")
+        .filter(pk=vote_id)
+        .first()
+    )
+    if vote is None:
+        raise NotFound(_("Vote not found."))
+    return vote
+
+
+def _ensure_open(vote: Vote) -> None:
+    if vote.state != Vote.State.OPEN:
+        raise Conflict(_("This vote is closed; no more ballots are accepted."))
+
+
+def _clean_choice(choice: object) -> str:
+    if choice not in Choice.values:
+        message = _("Choose in favour, against or abstain.")
+        raise Invalid(message, fields={"choice": [message]})
+    return str(choice)
+
+
+# --- Opening and closing ------------------------------------------------------
+
+
+@transaction.atomic
+def vote_open(
+    *, actor: User, item: AgendaItem, question: str, mode: str = "named", hide_tally: bool = False
+) -> Vote:
+    """Open a vote on an item and freeze the list of members entitled to vote."""
+    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=item.meeting_id)
+    ensure_can_chair(user=actor, meeting=meeting)
+    if meeting.state != Meeting.State.IN_PROGRESS:
+        raise Conflict(_("Votes are taken only while the meeting is in progress."))
+    question = (question or "").strip()
+    if not question:
+        raise Invalid(_("Ask a question."), fields={"question": [_("Required.")]})
+    if mode not in Vote.Mode.values:
+        raise Invalid(_("Unknown kind of vote."), fields={"mode": [_("Named or secret.")]})
+    if Vote.objects.filter(item=item, state=Vote.State.OPEN).exists():
+        raise Conflict(_("A vote on this item is already open."))
+    seats = list(
+        meeting.participants.filter(kind=Participant.Kind.MEMBER).values_list("user_id", flat=True)
+    )
+    vote = Vote.objects.create(
+        meeting=meeting,
+        item=item,
+        question=question,
+        mode=mode,
+        hide_tally=bool(hide_tally),
+        chair=actor,
+        opened_at=timezone.now(),
+        members_total=body_members(body=meeting.body).count(),
+        majority_base=meeting.body.majority_base,
+        tie_break=meeting.body.tie_break,
+    )
+    Seat.objects.bulk_create(Seat(vote=vote, member_id=m) for m in seats)
+    details = {"item_id": item.pk, "question": question, "mode": mode, "seats": len(seats)}
+    audit.record(
+        actor=actor,
+        action="vote.opened",
+        target=vote,
+        body_id=meeting.body_id,
+        details={**details, "hide_tally": vote.hide_tally},
+    )
+    publish(
+        meeting_id=meeting.pk,
+        event=VoteOpened(vote.pk, item.pk, question, mode, vote.hide_tally, len(seats)),
+    )
+    return vote
+
+
+@transaction.atomic
+def vote_close(*, actor: User, vote_id: int, chair_receipt: str | None = None) -> Vote:
+    """Stop accepting ballots and freeze the result. In a secret vote that ends in a tie,
+    the presiding chair's tablet sends its receipt so the chair's side can be found."""
+    vote = _lock(vote_id)
+    ensure_can_chair(user=actor, meeting=vote.meeting)
+    _ensure_open(vote)
+    vote.result = _result(vote, chair_receipt)
+    vote.state = Vote.State.CLOSED
+    vote.closed_by, vote.closed_at = actor, timezone.now()
+    vote.save(update_fields=["result", "state", "closed_by", "closed_at"])
+    audit.record(
+        actor=actor,
+        action="vote.closed",
+        target=vote,
+        body_id=vote.meeting.body_id,
+        details=vote.result,
+    )
+    publish(meeting_id=vote.meeting_id, event=VoteClosed(vote.pk, vote.item_id, vote.result))
+    return vote
+
+
+def _result(vote: Vote, chair_receipt: str | None) -> dict:
+    present = selectors.present_member_ids(vote.meeting)
+    tally = selectors.vote_tally(vote=vote, present=present)
+    seats = Seat.objects.filter(vote=vote).count()
+    rules = {
+        "counts": tally.counts,
+        "rule": vote.majority_base,
+        "tie_break": vote.tie_break,
+        "members_total": vote.members_total,
+        "present": selectors.present_seats(vote=vote, present=present),
+    }
+    decision = decide(**rules, chair_choice=None)
+    if decision.tie and vote.tie_break == CHAIR_SIDE:
+        # Looked up only when it settles the outcome, and disclosed only then.
+        decision = decide(**rules, chair_choice=_chair_choice(vote, present, chair_receipt))
+    return {
+        "counts": selectors.counts_dict(tally.counts),
+        "cast": tally.participants,
+        "seats": seats,
+        "not_voted": seats - tally.participants,
+        "set_aside": tally.set_aside,
+        "members_total": vote.members_total,
+        "present": rules["present"],
+        "majority_base": vote.majority_base,
+        "tie_break": vote.tie_break,
+        **decision.as_dict(),
+    }
+
+
+def _chair_choice(vote: Vote, present: set[int], receipt: str | None) -> str | None:
+    if not vote.is_secret:
+        ballot = Ballot.objects.filter(vote=vote, member_id=vote.chair_id).first()
+        if ballot is None or (
+            ballot.cast_by_id != ballot.member_id and ballot.cast_by_id not in present
+        ):
+            return None
+        return ballot.choice
+    if not receipt:
+        return None  # the chair's side stays undisclosed: the tie fails (docs/voting.md)
+    token = secrecy.ballot_token(vote_id=vote.pk, member_id=vote.chair_id, receipt=receipt)
+    ballot = SecretBallot.objects.filter(vote=vote, token=token).first()
+    if ballot is None:
+        message = _("This receipt does not match the chair's ballot.")
+        raise Invalid(message, fields={"chair_receipt": [message]})
+    return ballot.choice
+
+
+# --- Ballots ------------------------------------------------------------------
+
+
+def _seat_for(vote: Vote, access: MeetingAccess, member_id: int | None) -> User:
+    """The member whose seat the actor votes for: their own, or the one they deputise for
+    with the chair's leave to vote."""
+    member = access.acting_for
+    participant = access.participant
+    if member is None:
+        raise NotAllowed(_("Only members, or deputies allowed to vote, take part in votes."))
+    if member_id is not None and member_id != member.pk:
+        raise NotAllowed(_("You cannot vote for someone else."))
+    if participant.kind == Participant.Kind.DEPUTY and not participant.may_vote:
+        raise NotAllowed(
+            _("The chair has not allowed you to vote for %(member)s.") % {"member": member}
+        )
+    if not Seat.objects.filter(vote=vote, member=member).exists():
+        raise NotAllowed(
+            _("%(member)s was not on the list of voters when this vote opened.")
+            % {"member": member}
+        )
+    return member
+
+
+@transaction.atomic
+def ballot_cast(
+    *,
+    actor: User,
+    vote_id: int,
+    choice: str,
+    receipt: str | None = None,
+    member_id: int | None = None,
+) -> CastResult:
+    """Cast or change the actor's ballot (a second cast is a change, never a second ballot).
+    A secret ballot needs the tablet's own receipt, which is all that can change it later."""
+    vote = _lock(vote_id)
+    access = ensure_can_see_item(user=actor, item=vote.item)
+    member = _seat_for(vote, access, member_id)
+    _ensure_open(vote)
+    choice = _clean_choice(choice)
+    if vote.is_secret:
+        if not isinstance(receipt, str) or not secrecy.RECEIPT.match(receipt):
+            message = _("A secret ballot needs the tablet's receipt (22 to 128 random characters).")
+            raise Invalid(message, fields={"receipt": [message]})
+        result = _store_secret(vote, member, actor, choice, receipt=receipt)
+    else:
+        result = _store_named(vote, member, actor, choice)
+    _announce(vote, result, actor)
+    return result
+
+
+@transaction.atomic
+def ballot_record_manual(
+    *, actor: User, vote_id: int, member_id: int, choice: str, reason: str
+) -> CastResult:
+    """The secretariat records a member's vote by hand (a member without a tablet)."""
+    vote = _lock(vote_id)
+    ensure_can_manage(user=actor, meeting=vote.meeting)
+    _ensure_open(vote)
+    choice = _clean_choice(choice)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(
+            _("Say why the vote is recorded by hand."), fields={"reason": [_("Required.")]}
+        )
+    seat = Seat.objects.filter(vote=vote, member_id=member_id).select_related("member").first()
+    if seat is None:
+        message = _("This person is not on the list of voters.")
+        raise Invalid(message, fields={"member_id": [message]})
+    if vote.is_secret:
+        result = _store_secret(vote, seat.member, seat.member, choice, manual=(actor, reason))
+    else:
+        result = _store_named(vote, seat.member, seat.member, choice, manual=(actor, reason[:500]))
+    _announce(vote, result, actor, reason=reason)
+    return result
+
+
+def _store_named(vote, member, cast_by, choice, manual=None) -> CastResult:
+    recorded_by, reason = manual or (None, "")
+    ballot = Ballot.objects.filter(vote=vote, member=member).first()
+    changed = ballot is not None
+    if ballot is None:
+        ballot = Ballot(vote=vote, member=member)
+    else:
+        ballot.changes += 1
+    ballot.cast_by, ballot.choice = cast_by, choice
+    ballot.recorded_by, ballot.reason = recorded_by, reason
+    ballot.updated_at = timezone.now()
+    ballot.save()
+    return CastResult(vote.pk, member.pk, cast_by.pk, False, changed, manual is not None, choice)
+
+
+def _store_secret(vote, member, cast_by, choice, *, receipt=None, manual=None) -> CastResult:
+    recorded_by, reason = manual or (None, "")
+    receipt = receipt or secrecy.throwaway_receipt()
+    token = secrecy.ballot_token(vote_id=vote.pk, member_id=member.pk, receipt=receipt)
+    participation = SecretParticipation.objects.filter(vote=vote, member=member).first()
+    if participation is None:
+        SecretParticipation.objects.create(
+            vote=vote, member=member, cast_by=cast_by, recorded_by=recorded_by, reason=reason[:500]
+        )
+        delegated = cast_by.pk != member.pk
+        tag = (
+            secrecy.holder_tag(vote_id=vote.pk, holder_id=cast_by.pk)
+            if delegated
+            else secrecy.random_tag()
+        )
+        SecretBallot.objects.create(vote=vote, choice=choice, token=token, holder_tag=tag)
+        changed = False
+    else:
+        mine = SecretBallot.objects.filter(vote=vote, token=token)
+        if manual is not None or not mine.update(choice=choice):
+            raise Conflict(
+                _(
+                    "This member has already voted. A secret ballot can be changed only from "
+                    "the tablet that cast it."
+                )
+            )
+        changed = True
+    _reshuffle(vote)
+    return CastResult(vote.pk, member.pk, cast_by.pk, True, changed, manual is not None, None)
+
+
+def _reshuffle(vote: Vote) -> None:
+    """Rewrite the vote's secret ballots in a random order, so neither their place in the
+    table nor the transaction that last wrote them follows the order of voting."""
+    rows = list(
+        SecretBallot.objects.filter(vote=vote).values("id", "choice", "token", "holder_tag")
+    )
+    SecretBallot.objects.filter(vote=vote).delete()
+    random.SystemRandom().shuffle(rows)
+    SecretBallot.objects.bulk_create(SecretBallot(vote=vote, **row) for row in rows)
+
+
+def _announce(vote: Vote, result: CastResult, actor: User, reason: str = "") -> None:
+    details = {"member": result.member_id, "cast_by": result.cast_by_id, "changed": result.changed}
+    if result.manual:
+        details["reason"] = reason
+    if not vote.is_secret:
+        details["choice"] = result.choice  # never for a secret ballot
+    audit.record(
+        actor=actor,
+        action="vote.ballot_recorded" if result.manual else "vote.ballot_cast",
+        target=vote,
+        body_id=vote.meeting.body_id,
+        details=details,
+    )
+    if not vote.is_secret:
+        shown = result.choice if selectors.tally_visible(vote=vote, sees_all=False) else None
+        event = BallotCast(
+            vote.pk,
+            vote.item_id,
+            result.member_id,
+            result.cast_by_id,
+            result.manual,
+            result.changed,
+            shown,
+        )
+        publish(meeting_id=vote.meeting_id, event=event)
+    _push_tally(vote)
+
+
+def _push_tally(vote: Vote) -> None:
+    """Leading-edge throttle, no timer: push when the last push for this vote is older
+    than TALLY_INTERVAL, or when every seat has voted. Whatever falls in between is
+    carried by the next push, by VoteClosed, and by GET /api/votes/{id}."""
+    now = timezone.now()
+    tally = selectors.vote_tally(vote=vote)
+    everyone = tally.participants >= Seat.objects.filter(vote=vote).count()
+    if vote.tally_sent_at and now - vote.tally_sent_at < TALLY_INTERVAL and not everyone:
+        return
+    vote.tally_sent_at = now
+    vote.save(update_fields=["tally_sent_at"])
+    visible = selectors.tally_visible(vote=vote, sees_all=False)
+    counts = selectors.counts_dict(tally.counts) if visible else None
+    publish(
+        meeting_id=vote.meeting_id,
+        event=VoteTallyChanged(vote.pk, vote.item_id, tally.participants, counts),
+    )
