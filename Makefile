@@ -61,8 +61,9 @@ test-postgres: setup ## Run the tests on PostgreSQL and Redis
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: setup ## Measure broadcast latency to 50/200/500 tablets against a bare websockets server (needs Redis)
+bench: setup ## Broadcast latency (50/200/500 tablets) and a 500-voter vote storm, against bare websockets (needs Redis)
 	$(PY) -m bench.broadcast --tablets 50 200 500 --rate 5 --seconds 6
+	$(PY) -m bench.vote_storm --voters 500 --duplicates 0.2
 
 .PHONY: lint
 lint: .venv/.installed ## Check style (ruff)
