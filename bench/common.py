@@ -44,17 +44,18 @@ async def wait_for_port(port: int, seconds: float = 30) -> None:
 
 @contextmanager
 def process(args: list[str], env: dict[str, str], log: Path):
-    proc = subprocess.Popen(  # noqa: S603
-        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w")
-    )
-    try:
-        yield proc
-    finally:
-        proc.terminate()
+    with log.open("w") as stderr:
+        proc = subprocess.Popen(  # noqa: S603
+            args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr
+        )
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def django_environment(redis_url: str) -> tuple[dict[str, str], Path]:
