@@ -59,7 +59,8 @@ def process(args: list[str], env: dict[str, str], log: Path):
 
 
 def django_environment(redis_url: str) -> tuple[dict[str, str], Path]:
-    """A scratch SQLite database and a private Redis prefix; Django set up in this process."""
+    """A scratch SQLite database (or BENCH_DATABASE_URL) and a private Redis prefix; Django
+    set up in this process."""
     workdir = Path(tempfile.mkdtemp(prefix="ecabinet-bench-"))
     env = {
         **os.environ,
@@ -70,6 +71,9 @@ def django_environment(redis_url: str) -> tuple[dict[str, str], Path]:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("DATABASE_URL", None)
+    if os.environ.get("BENCH_DATABASE_URL"):
+        # The production shape: PostgreSQL instead of the embedded SQLite.
+        env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     os.environ.update(env)
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
