@@ -1,12 +1,13 @@
 from django.urls import path
 
-from meetings import views, views_leave, views_papers
+from meetings import views, views_leave, views_live, views_papers
 
 app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_new, name="new"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/room/", views_live.meeting_room, name="room"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/publish/", views.meeting_state, {"action": "publish"}, name="publish"),
     path("<int:pk>/start/", views.meeting_state, {"action": "start"}, name="start"),
