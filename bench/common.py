@@ -69,6 +69,8 @@ def django_environment(redis_url: str) -> tuple[dict[str, str], Path]:
         "REDIS_URL": redis_url,
         "REDIS_PREFIX": f"bench{os.getpid()}",
         "LOG_LEVEL": "WARNING",
+        "DEBUG": "0",  # measure what production runs, not the query-recording debug cursor
+        "DATABASE_CONN_MAX_AGE": "60",
     }
     env.pop("DATABASE_URL", None)
     if os.environ.get("BENCH_DATABASE_URL"):

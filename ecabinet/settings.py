@@ -135,7 +135,10 @@ if not env_str("DATABASE_URL"):
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        # Production should keep connections (e.g. 60): without it every WebSocket command
+        # opens a new one. 0 by default, because threads that end leave kept ones behind.
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
