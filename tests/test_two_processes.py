@@ -6,10 +6,9 @@ Runs when the suite runs on PostgreSQL with REDIS_URL set (`make test` does both
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from bench.common import free_port, session_keys, wait_for_port
+from bench.common import daphne_command, free_port, process, session_keys, wait_for_port
 from meetings import services as meetings
 from voting.services import vote_open
 
@@ -46,35 +45,12 @@ def two_servers(tmp_path):
         "DJANGO_SETTINGS_MODULE": "ecabinet.settings",
     }
     ports = [free_port(), free_port()]
-    logs = [(tmp_path / f"daphne-{port}.log").open("w") for port in ports]
-    procs = [
-        subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "ecabinet.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        for port, log in zip(ports, logs, strict=True)
-    ]
-    try:
+    with contextlib.ExitStack() as stack:
+        for port in ports:
+            stack.enter_context(process(daphne_command(port), env, tmp_path / f"{port}.log"))
         for port in ports:
             asyncio.run(wait_for_port(port))
         yield ports
-    finally:
-        for proc, log in zip(procs, logs, strict=True):
-            proc.terminate()
-            proc.wait(timeout=10)
-            log.close()
 
 
 @pytest.fixture
