@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import inspect
 import secrets
 
 import pytest
 
-import voting.selectors
+from meetings import live as live_services
 from meetings import services as meeting_services
-from meetings.models import Participant
-from people.models import Role
+from meetings.models import Meeting, Participant
+from people.models import Role, User
 from tests.factories import UserFactory, grant
 from voting import services
 
 
 def start(meeting, chair):
-    # Starting may ask for a quorum; these tests are about votes, not attendance.
-    params = inspect.signature(meeting_services.meeting_start).parameters
-    extra = {"override_reason": "Kiểm thử biểu quyết"} if "override_reason" in params else {}
-    return meeting_services.meeting_start(actor=chair, meeting=meeting, **extra)
+    """Start the meeting and check every member in through the attendance service."""
+    meeting = meeting_services.meeting_start(
+        actor=chair, meeting=meeting, override_reason="Kiểm thử biểu quyết"
+    )
+    secretary = User.objects.filter(
+        memberships__body_id=meeting.body_id, memberships__role=Role.SECRETARIAT
+    ).first()
+    for user_id in meeting.participants.filter(kind=Participant.Kind.MEMBER).values_list(
+        "user_id", flat=True
+    ):
+        live_services.attendance_mark(
+            actor=secretary, meeting=meeting, user_id=user_id, present=True
+        )
+    return meeting
 
 
 def receipt() -> str:
@@ -41,23 +50,26 @@ def add_deputy(cabinet, meeting, member, *, may_vote, username="thutruong"):
         on_behalf_of=member,
         may_vote=may_vote,
     )
+    live_services.attendance_mark(
+        actor=cabinet.secretary, meeting=meeting, user_id=user.pk, present=True
+    )
     return user
 
 
 @pytest.fixture
-def absent(monkeypatch):
-    """Who has left the room. Everyone invited (members, deputies) is present otherwise,
-    whatever the attendance module says, so each test states presence itself."""
-    away: set[int] = set()
+def absent(cabinet):
+    """Who has left the room: `absent.add(user_id)` has the secretariat mark them gone,
+    through the real attendance service, in the meeting in progress."""
 
-    def present_user_ids(*, meeting):
-        seated = Participant.objects.filter(
-            meeting=meeting, kind__in=[Participant.Kind.MEMBER, Participant.Kind.DEPUTY]
-        ).values_list("user_id", flat=True)
-        return set(seated) - away
+    class Away(set):
+        def add(self, user_id: int) -> None:
+            super().add(user_id)
+            meeting = Meeting.objects.get(state=Meeting.State.IN_PROGRESS, body=cabinet.body)
+            live_services.attendance_mark(
+                actor=cabinet.secretary, meeting=meeting, user_id=user_id, present=False
+            )
 
-    monkeypatch.setattr(voting.selectors, "meeting_present_user_ids", present_user_ids)
-    return away
+    return Away()
 
 
 @pytest.fixture

@@ -7,26 +7,15 @@ from dataclasses import dataclass, field
 from django.db.models import F
 
 from meetings.models import Meeting, Participant
+from meetings.selectors import meeting_present_user_ids
 from voting import secrecy
 from voting.models import Ballot, Choice, Seat, SecretBallot, SecretParticipation, Vote
 from voting.rules import Counts
 
-try:  # Attendance (meetings) lands separately; until then everyone invited counts as present.
-    from meetings.selectors import meeting_present_user_ids
-except ImportError:  # pragma: no cover - removed once attendance exists
-    meeting_present_user_ids = None
-
 
 def present_member_ids(meeting: Meeting) -> set[int]:
-    """User ids of the people present: members and deputies. Once attendance exists, this
-    is the one line `return set(meeting_present_user_ids(meeting=meeting))`."""
-    if meeting_present_user_ids is not None:
-        return set(meeting_present_user_ids(meeting=meeting))
-    return set(
-        Participant.objects.filter(
-            meeting=meeting, kind__in=[Participant.Kind.MEMBER, Participant.Kind.DEPUTY]
-        ).values_list("user_id", flat=True)
-    )
+    """User ids of the people checked in: members and deputies."""
+    return set(meeting_present_user_ids(meeting=meeting))
 
 
 def seat_member_ids(*, vote: Vote) -> set[int]:
