@@ -122,6 +122,8 @@ def _register_routers() -> None:
     api.add_router("", papers_router)
     api.add_router("", notifications_router)
     api.add_router("", "voting.api.router")
+    api.add_router("", "signing.api.router")
+    api.add_router("", "circulation.api.router")
 
 
 _register_routers()

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "people",
     "notifications",
     "documents",
+    "signing",
+    "circulation",
     "meetings",
     "voting",
     "demo",

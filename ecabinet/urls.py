@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("meetings/", include("meetings.urls")),
+    path("drafts/", include("circulation.urls")),
+    path("signing/", include("signing.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("ecabinet.audit.urls")),
     path("api/", include("ecabinet.api_urls")),

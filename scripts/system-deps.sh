@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages e-Cabinet needs, only when something is missing.
 # WeasyPrint needs Pango; the PDF tools check our output; Chromium runs the
-# browser tests; gettext compiles the translations; SoftHSM2 is the PKCS#11 token.
+# browser tests; gettext compiles the translations; SoftHSM2 is the PKCS#11 token;
+# LibreOffice converts Word papers to PDF.
 set -euo pipefail
 
 need=()
@@ -17,6 +18,8 @@ have_cmd msgfmt || need+=(gettext)
 have_cmd chromium || need+=(chromium)
 have_cmd softhsm2-util || need+=(softhsm2)
 have_cmd certutil || need+=(libnss3-tools)
+# Word papers (.docx) are converted to PDF for reading on tablets.
+have_cmd soffice || need+=(libreoffice-writer-nogui)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

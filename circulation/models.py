@@ -1,0 +1,1 @@
+"""Drafts circulated to recipients for comments by a deadline."""
