@@ -18,9 +18,11 @@ from django.conf import settings
 from ecabinet.errors import ServiceError
 from ecabinet.realtime.commands import command_run
 from ecabinet.realtime.events import events_after, last_seq, meeting_group, message_for
+from ecabinet.realtime.sender import bind_running_loop
 from meetings.access import meeting_access
 from meetings.models import Meeting
 from meetings.realtime import user_group
+from people.selectors import user_roles_forget
 
 # Close codes (4000-4999 are the application's own).
 CLOSE_UNAUTHENTICATED = 4401
@@ -52,6 +54,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         self.tokens, self.tokens_at = float(RATE_CAPACITY), time.monotonic()
         await self.channel_layer.group_add(meeting_group(self.meeting_id), self.channel_name)
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
+        bind_running_loop()
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -111,6 +114,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
 
     async def _command(self, message: dict[str, Any]) -> None:
         client_id = message.get("client_id")
+        user_roles_forget(user=self.user)  # a role taken away an hour ago no longer acts
         try:
             outcome = await database_sync_to_async(command_run)(
                 actor=self.user,
@@ -158,6 +162,26 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         seq = message["seq"]
         if seq <= self.sent_seq:
             return  # replayed already
+        if seq > self.sent_seq + 1 and not await self._fill_gap(before=seq):
+            return
+        await self._push(message)
+
+    async def _fill_gap(self, *, before: int) -> bool:
+        """An earlier event has not arrived: the layer is at-most-once, and two server
+        processes may send in a different order than they committed. It is in the log
+        (it committed before this one got its number), so send it from there."""
+        missed = await self._replay(self.sent_seq)
+        if missed is None:
+            self.sent_seq = await database_sync_to_async(last_seq)(meeting_id=self.meeting_id)
+            await self.send_json({"type": "resync", "seq": self.sent_seq})
+            return False
+        for event in missed:
+            if event["seq"] < before:
+                await self._push(event)
+        return True
+
+    async def _push(self, message: dict[str, Any]) -> None:
+        seq = message["seq"]
         self.sent_seq = seq
         item_id = message.get("item_id")
         if self.visible_items is not None and item_id is not None:
@@ -184,6 +208,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
     @database_sync_to_async
     def _visible_items(self) -> frozenset[int] | None | bool:
         """False: may not attend; None: sees every item; else the items they see."""
+        user_roles_forget(user=self.user)
         meeting = Meeting.objects.filter(pk=self.meeting_id).first()
         if meeting is None:
             return False

@@ -72,6 +72,12 @@ def _secret_tally(vote: Vote, present: set[int]) -> Tally:
     return Tally(Counts.of(counted), len(ballots), len(ballots) - len(counted), away)
 
 
+def ballots_count(*, vote: Vote) -> int:
+    """How many seats have a ballot (the same number a tally calls participants)."""
+    model = SecretBallot if vote.is_secret else Ballot
+    return model.objects.filter(vote=vote).count()
+
+
 def tally_visible(*, vote: Vote, sees_all: bool) -> bool:
     """Counts by choice show once the vote is closed; while open, unless the chair hid
     them (then only the chair and the secretariat see them). A secret vote never shows

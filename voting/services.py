@@ -56,6 +56,7 @@ def _lock(vote_id: int) -> Vote:
     )
     if vote is None:
         raise NotFound(_("Vote not found."))
+    vote.item.meeting = vote.meeting  # one meeting object, not a second query for it
     return vote
 
 
@@ -357,10 +358,11 @@ def _push_tally(vote: Vote) -> None:
     than TALLY_INTERVAL, or when every seat has voted. Whatever falls in between is
     carried by the next push, by VoteClosed, and by GET /api/votes/{id}."""
     now = timezone.now()
+    if vote.tally_sent_at and now - vote.tally_sent_at < TALLY_INTERVAL:
+        # Most ballots in a busy vote land here: two counts, not a whole tally.
+        if selectors.ballots_count(vote=vote) < Seat.objects.filter(vote=vote).count():
+            return
     tally = selectors.vote_tally(vote=vote)
-    everyone = tally.participants >= Seat.objects.filter(vote=vote).count()
-    if vote.tally_sent_at and now - vote.tally_sent_at < TALLY_INTERVAL and not everyone:
-        return
     vote.tally_sent_at = now
     vote.save(update_fields=["tally_sent_at"])
     visible = selectors.tally_visible(vote=vote, sees_all=False)

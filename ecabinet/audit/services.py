@@ -50,7 +50,8 @@ def record(
     clean_details = json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
     if body_id is None and target is not None:
         body_id = getattr(target, "body_id", None)
-    with transaction.atomic():
+    # No savepoint: inside a service's transaction a failure here fails it all anyway.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(
             seq=head.seq + 1,

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from ecabinet.realtime.models import EventStream, StoredEvent
-
-logger = logging.getLogger(__name__)
+from ecabinet.realtime.sender import send_after_commit
 
 EVENT_TYPES: dict[str, type[Event]] = {}
 
@@ -73,7 +69,9 @@ def publish(*, meeting_id: int, event: Event) -> StoredEvent:
     if not event.type:
         raise TypeError("publish() needs an Event subclass with a type")
     key = meeting_stream(meeting_id)
-    with transaction.atomic():
+    # No savepoint of its own: publish() runs inside the service's transaction, and
+    # anything failing here fails that whole transaction anyway.
+    with transaction.atomic(savepoint=False):
         stream, _ = EventStream.objects.select_for_update().get_or_create(key=key)
         stream.last_seq += 1
         stream.save(update_fields=["last_seq"])
@@ -85,18 +83,8 @@ def publish(*, meeting_id: int, event: Event) -> StoredEvent:
             item_id=event.item_id,
         )
     message = {**message_for(stored), "type": "meeting.event", "item_id": stored.item_id}
-    transaction.on_commit(lambda: _send(meeting_group(meeting_id), message))
+    transaction.on_commit(lambda: send_after_commit(meeting_group(meeting_id), message))
     return stored
-
-
-def _send(group: str, message: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, message)
-    except Exception:  # the log still has it: tablets catch up on their next hello
-        logger.exception("could not send %s #%s to %s", message["event"], message["seq"], group)
 
 
 def events_after(*, meeting_id: int, after: int, limit: int) -> list[StoredEvent]:

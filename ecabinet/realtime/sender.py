@@ -1,0 +1,82 @@
+"""Sending committed events to the channel layer without holding up the database thread.
+
+A service commits on Channels' database thread; waiting there for the event loop to
+finish each `group_send` would make every write queue behind the loop's fan-out to
+hundreds of tablets. Inside a server, an event is handed to the loop instead and one
+task per loop sends them in the order they were committed. Anywhere else (a management
+command, a test without a running loop), the send happens at once, as before.
+
+Either way delivery is at-most-once, like every channel layer: the event log is what
+tablets rely on (docs/events.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_loop: asyncio.AbstractEventLoop | None = None
+_queue: asyncio.Queue | None = None
+_task: asyncio.Task | None = None
+
+
+def bind_running_loop() -> None:
+    """Called from a consumer: the loop it runs on is where events are sent from."""
+    global _loop, _queue, _task
+    loop = asyncio.get_running_loop()
+    with _lock:
+        if _loop is loop and _task is not None and not _task.done():
+            return
+        queue: asyncio.Queue = asyncio.Queue()
+        _loop, _queue = loop, queue
+        _task = loop.create_task(_drain(queue), name="realtime-sender")
+
+
+def send_after_commit(group: str, message: dict[str, Any]) -> None:
+    """Run from `transaction.on_commit`: hand the message to the server's loop, or send
+    it now when no loop of ours is running."""
+    with _lock:
+        loop, queue = _loop, _queue
+    if loop is not None and queue is not None and loop.is_running() and not loop.is_closed():
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            queue.put_nowait((group, message))
+        else:
+            loop.call_soon_threadsafe(queue.put_nowait, (group, message))
+        return
+    _send_now(group, message)
+
+
+async def _drain(queue: asyncio.Queue) -> None:
+    layer = get_channel_layer()
+    while True:
+        group, message = await queue.get()
+        try:
+            await layer.group_send(group, message)
+        except Exception:  # the log still has it: tablets catch up from it
+            logger.exception(
+                "could not send %s #%s to %s", message.get("event"), message.get("seq"), group
+            )
+
+
+def _send_now(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # the log still has it: tablets catch up on their next hello
+        logger.exception(
+            "could not send %s #%s to %s", message.get("event"), message.get("seq"), group
+        )

@@ -1,0 +1,114 @@
+"""How events reach an open socket: after commit, in order, and with a lost one filled in
+from the log; and a socket that acts only with the roles its user still holds."""
+
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from ecabinet.realtime import events as realtime_events
+from ecabinet.realtime.events import last_seq
+from meetings import live, services
+from meetings.models import LiveState
+from meetings.routing import websocket_urlpatterns
+from people.models import Membership, Role
+from people.services import membership_revoke
+
+pytestmark = pytest.mark.django_db(transaction=True)
+APP = URLRouter(websocket_urlpatterns)
+db = database_sync_to_async
+
+
+async def connect(user, meeting_id):
+    communicator = WebsocketCommunicator(APP, f"/ws/meetings/{meeting_id}/")
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    assert connected
+    after = await db(last_seq)(meeting_id=meeting_id)
+    await communicator.send_json_to({"type": "hello", "after": after})
+    while (await communicator.receive_json_from(timeout=5))["type"] != "ready":
+        pass
+    return communicator, after
+
+
+def start(cabinet, meeting):
+    return services.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
+
+
+async def test_an_event_the_layer_lost_is_sent_from_the_log_before_the_next_one(
+    cabinet, meeting, monkeypatch
+):
+    meeting = await db(start)(cabinet, meeting)
+    tablet, after = await connect(cabinet.minister, meeting.pk)
+    dropped = []
+    real_send = realtime_events.send_after_commit
+
+    def lossy_send(group, message):
+        if not dropped:  # the channel layer is at-most-once: this one never arrives
+            dropped.append(message["seq"])
+            return
+        real_send(group, message)
+
+    monkeypatch.setattr(realtime_events, "send_after_commit", lossy_send)
+    await db(live.attendance_check_in)(actor=cabinet.members[2], meeting=meeting)
+    await db(live.attendance_check_in)(actor=cabinet.members[3], meeting=meeting)
+
+    first = await tablet.receive_json_from(timeout=5)
+    second = await tablet.receive_json_from(timeout=5)
+    assert dropped == [after + 1]
+    assert (first["seq"], first["event"]) == (after + 1, "attendance.changed")
+    assert first["data"]["attendee"]["user_id"] == cabinet.members[2].pk
+    assert (second["seq"], second["event"]) == (after + 2, "attendance.changed")
+    assert second["data"]["attendee"]["user_id"] == cabinet.members[3].pk
+    assert await tablet.receive_nothing(timeout=0.2)
+    await tablet.disconnect()
+
+
+async def test_events_reach_the_socket_in_the_order_they_committed(cabinet, meeting):
+    meeting = await db(start)(cabinet, meeting)
+    tablet, after = await connect(cabinet.minister, meeting.pk)
+    for person in cabinet.members[:5]:
+        await db(live.attendance_check_in)(actor=person, meeting=meeting)
+    received = [await tablet.receive_json_from(timeout=5) for _ in range(5)]
+    assert [m["seq"] for m in received] == list(range(after + 1, after + 6))
+    assert [m["data"]["attendee"]["user_id"] for m in received] == [
+        p.pk for p in cabinet.members[:5]
+    ]
+    await tablet.disconnect()
+
+
+async def test_a_chair_whose_role_was_taken_away_can_no_longer_act_on_an_open_socket(
+    cabinet, meeting
+):
+    meeting = await db(start)(cabinet, meeting)
+    chair, _ = await connect(cabinet.chair, meeting.pk)
+    await chair.send_json_to(
+        {"type": "command", "client_id": "pause-000001", "name": "meeting.pause", "args": {}}
+    )
+    while (answer := await chair.receive_json_from(timeout=5))["type"] == "event":
+        pass
+    assert answer["type"] == "ack"
+    await chair.send_json_to(
+        {"type": "command", "client_id": "resume-00001", "name": "meeting.resume", "args": {}}
+    )
+    while (answer := await chair.receive_json_from(timeout=5))["type"] == "event":
+        pass
+    assert answer["type"] == "ack"
+
+    membership = await db(Membership.objects.get)(
+        user=cabinet.chair, body=cabinet.body, role=Role.CHAIR
+    )
+    await db(membership_revoke)(actor=cabinet.secretary, membership=membership)
+    await chair.send_json_to(
+        {"type": "command", "client_id": "pause-000002", "name": "meeting.pause", "args": {}}
+    )
+    while (answer := await chair.receive_json_from(timeout=5))["type"] == "event":
+        pass  # the resume's own event may come after its acknowledgement
+    assert answer["type"] == "error"
+    assert answer["client_id"] == "pause-000002"
+    assert answer["code"] == "forbidden"
+    state = await db(LiveState.objects.get)(meeting=meeting)
+    assert state.paused is False
+    await chair.disconnect()
