@@ -10,6 +10,13 @@ from people.models import Body, Membership, Role, User
 MANAGING_ROLES = frozenset({Role.CHAIR, Role.SECRETARIAT})
 
 
+def user_roles_forget(*, user: User) -> None:
+    """Drop the roles remembered on this user object. A request's user lives for one
+    request; a WebSocket's user lives for hours, so the socket forgets before each use."""
+    if hasattr(user, "_ecabinet_roles"):
+        del user._ecabinet_roles
+
+
 def user_roles(*, user: User, body_id: int) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
