@@ -124,6 +124,7 @@ def _register_routers() -> None:
     api.add_router("", "voting.api.router")
     api.add_router("", "signing.api.router")
     api.add_router("", "circulation.api.router")
+    api.add_router("", "ballots.api.router")
 
 
 _register_routers()

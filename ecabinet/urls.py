@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("drafts/", include("circulation.urls")),
     path("signing/", include("signing.urls")),
+    path("ballots/", include("ballots.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("ecabinet.audit.urls")),
     path("api/", include("ecabinet.api_urls")),
