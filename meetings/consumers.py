@@ -189,9 +189,16 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
                 # Keep the numbering whole without revealing what happened.
                 await self.send_json({"type": "skip", "seq": seq})
                 return
-        await self.send_json(
-            {"type": "event", "seq": seq, "event": message["event"], "data": message["data"]}
-        )
+        text = message.get("text")  # live events come encoded once for every tablet
+        if text is None:
+            frame = {
+                "type": "event",
+                "seq": seq,
+                "event": message["event"],
+                "data": message["data"],
+            }
+            text = json.dumps(frame)
+        await self.send(text_data=text)
 
     async def _error(self, code: str, detail: str) -> None:
         await self.send_json({"type": "error", "code": code, "detail": detail})

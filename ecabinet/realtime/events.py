@@ -82,7 +82,14 @@ def publish(*, meeting_id: int, event: Event) -> StoredEvent:
             payload=event.payload(),
             item_id=event.item_id,
         )
-    message = {**message_for(stored), "type": "meeting.event", "item_id": stored.item_id}
+    # Encoded here once: a room of hundreds of tablets would otherwise encode it per tablet.
+    message = {
+        "type": "meeting.event",
+        "seq": stored.seq,
+        "event": stored.type,
+        "item_id": stored.item_id,
+        "text": json.dumps(message_for(stored), cls=DjangoJSONEncoder),
+    }
     transaction.on_commit(lambda: send_after_commit(meeting_group(meeting_id), message))
     return stored
 
