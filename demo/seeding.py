@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from demo.data import BODIES, EMAIL_DOMAIN, PASSWORD, BodySpec, ItemSpec, MeetingSpec, Person
 from demo.papers import Period, paper_pdf
+from demo.seed_drafts import seed_drafts
 from meetings import services as meetings
 from meetings.models import AgendaItem, Meeting, Position
 from people.models import Body, Membership, User
@@ -60,6 +61,7 @@ def seed_demo(*, today: dt.date | None = None) -> SeedReport:
             people = {p.username: _user(p, password_hash, report) for p in spec.people}
             _grant_roles(body, spec.people, people, report)
         _meeting(body, spec.meeting, people, today, report)
+    report.meetings_created += ["draft circulation"] if seed_drafts() else []
     return report
 
 

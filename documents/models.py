@@ -90,6 +90,10 @@ def version_upload_to(instance: "DocumentVersion", filename: str) -> str:
     return f"documents/{instance.document_id}/v{instance.number}-{instance.sha256}.pdf"
 
 
+def source_upload_to(instance: "DocumentVersion", filename: str) -> str:
+    return f"documents/{instance.document_id}/v{instance.number}-{instance.source_sha256}.docx"
+
+
 class DocumentVersion(models.Model):
     """One uploaded file. Never changed after it is stored; a new file is a new version."""
 
@@ -111,6 +115,14 @@ class DocumentVersion(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # A Word upload: `file` is the PDF that LibreOffice made for reading on tablets and
+    # these keep the .docx as sent, checked against its own SHA-256 when served.
+    source_file = models.FileField(
+        _("source file"), upload_to=source_upload_to, max_length=300, null=True, blank=True
+    )
+    source_filename = models.CharField(_("source file name"), max_length=255, blank=True)
+    source_sha256 = models.CharField(_("source SHA-256"), max_length=64, blank=True)
+    source_content_type = models.CharField(_("source content type"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("document version")
@@ -122,3 +134,7 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} (v{self.number})"
+
+    @property
+    def has_source(self) -> bool:
+        return bool(self.source_file)

@@ -10,6 +10,7 @@ import pikepdf
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from documents.pdf_safety import pdf_refuse_scripts
 from ecabinet.errors import Invalid, TooLarge
 
 
@@ -25,7 +26,8 @@ def max_upload_bytes() -> int:
 
 
 def pdf_inspect(stream: IO[bytes], *, size: int | None = None) -> PdfFacts:
-    """Refuse anything that is not a readable, unencrypted PDF within the size limit."""
+    """Refuse anything that is not a readable, unencrypted, script-free PDF within the
+    size limit."""
     stream.seek(0, 2)
     actual_size = stream.tell()
     if size is None:
@@ -52,6 +54,8 @@ def pdf_inspect(stream: IO[bytes], *, size: int | None = None) -> PdfFacts:
             if pdf.is_encrypted:
                 raise _encrypted()
             page_count = len(pdf.pages)
+            # Scripts and self-running actions: the rule is in documents/pdf_safety.py.
+            pdf_refuse_scripts(pdf)
     except pikepdf.PasswordError as exc:
         raise _encrypted() from exc
     except pikepdf.PdfError as exc:

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "circulation",
     "meetings",
     "voting",
+    "ballots",
     "demo",
 ]
 
@@ -189,6 +190,14 @@ TASKS = {
     }
 }
 
+# Written ballots (ballots/). Reminders go this many hours before the deadline to
+# recipients who have not answered; the health page warns when the sweep (the
+# `ballots_tick` task or command) has not run for BALLOT_WORKER_STALE_SECONDS while a
+# ballot is open, and counts a task as overdue once it is this late.
+BALLOT_REMINDERS_HOURS = [int(h) for h in env_list("BALLOT_REMINDERS_HOURS", ["24", "2"])]
+BALLOT_TICK_SECONDS = env_int("BALLOT_TICK_SECONDS", 60)
+BALLOT_WORKER_STALE_SECONDS = env_int("BALLOT_WORKER_STALE_SECONDS", 180)
+
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: papers go through access-checked views
 STATIC_URL = "/static/"
@@ -199,6 +208,39 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # the form fields) are refused before their body is read.
 PAPER_MAX_UPLOAD_MB = env_int("PAPER_MAX_UPLOAD_MB", 50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Word papers (documents/convert.py): limits read from the zip directory before anything
+# is extracted (a zip bomb is refused), and LibreOffice's time to convert one file.
+DOCX_MAX_ENTRIES = env_int("DOCX_MAX_ENTRIES", 1000)
+DOCX_MAX_UNCOMPRESSED_MB = env_int("DOCX_MAX_UNCOMPRESSED_MB", 100)
+DOCX_MAX_RATIO = env_int("DOCX_MAX_RATIO", 100)
+DOCX_CONVERT_TIMEOUT_S = env_int("DOCX_CONVERT_TIMEOUT_S", 60)
+SOFFICE_BINARY = env_str("SOFFICE_BINARY", "soffice")
+
+# --- Digital signatures (signing app; see docs/signing.md) -------------------
+# Keys live on PKCS#11 tokens, one per signer and one "seal" token per body, unlocked
+# by the owner's PIN at signing time. Development builds its own PKI and SoftHSM2
+# tokens under SIGNING_PKI_DIR (`manage.py pki init`); production names a real token
+# module, real CA roots and a real timestamp authority instead.
+SIGNING_PKI_DIR = Path(env_str("SIGNING_PKI_DIR", str(VAR_DIR / "pki")))
+SIGNING_PKCS11_MODULE = env_str("SIGNING_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+# SoftHSM2 reads its token directory from this file; `pki init` writes it in development.
+SIGNING_SOFTHSM2_CONF = env_str(
+    "SOFTHSM2_CONF", "" if IS_PRODUCTION else str(SIGNING_PKI_DIR / "softhsm2.conf")
+)
+# Port of `manage.py pki serve` (the development TSA, OCSP responder and CRL).
+SIGNING_DEV_PKI_PORT = env_int("SIGNING_DEV_PKI_PORT", 9110)
+# RFC 3161 timestamp authority; empty means PAdES B-B only (no timestamp, no LTV).
+SIGNING_TSA_URL = env_str(
+    "SIGNING_TSA_URL", "" if IS_PRODUCTION else f"http://127.0.0.1:{SIGNING_DEV_PKI_PORT}/tsa"
+)
+# PEM files of the CA roots signatures must chain to. Empty: the development root in
+# development; in production signing and verifying refuse until roots are named.
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
+# Certificate policy OIDs that mark an organisation's seal certificate (empty: defaults).
+SIGNING_SEAL_POLICY_OIDS = env_list("SIGNING_SEAL_POLICY_OIDS", [])
+# Wrong PINs in a row before the key is locked until the secretariat unlocks it.
+SIGNING_PIN_ATTEMPTS = env_int("SIGNING_PIN_ATTEMPTS", 5)
 
 # --- People -----------------------------------------------------------------
 

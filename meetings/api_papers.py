@@ -3,18 +3,20 @@ the PDF itself (checked against its SHA-256 and audited by the service)."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from documents.http import version_response
 from ecabinet.api import ERRORS
 from ecabinet.errors import Invalid
 from meetings import services
 from meetings.access import ensure_can_manage, ensure_can_see_paper, paper_can_open
 from meetings.models import Meeting, MeetingPaper
 from meetings.schemas import PaperIn, PaperOut, VersionIn, VersionOut, paper_brief
+from meetings.views_papers import paper_open  # the one place that decides "original"
 from people.models import User
 
 router = Router(tags=["papers"])
@@ -22,7 +24,10 @@ router = Router(tags=["papers"])
 PDF_RESPONSE = {
     "responses": {
         200: {
-            "description": "The PDF. Header X-Content-SHA256 carries its fingerprint.",
+            "description": "The PDF. X-Content-SHA256 fingerprints the bytes sent; a "
+            "confidential paper is watermarked for its reader (X-Watermarked: 1, "
+            "X-Version-SHA256 names the stored version) unless original=true is asked "
+            "by the uploader, the secretariat or an archivist.",
             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
         }
     }
@@ -103,13 +108,8 @@ def paper_detail(request: HttpRequest, paper_id: int):
 
 
 @router.get("/papers/{paper_id}/file", response=ERRORS, openapi_extra=PDF_RESPONSE)
-def paper_file(request: HttpRequest, paper_id: int, v: int | None = None):
-    version, handle = services.paper_open(
-        actor=request.user, paper=_paper(paper_id), version_number=v
+def paper_file(request: HttpRequest, paper_id: int, v: int | None = None, original: bool = False):
+    version, handle = paper_open(
+        actor=request.user, paper=_paper(paper_id), version_number=v, original=original
     )
-    response = FileResponse(
-        handle, content_type="application/pdf", filename=version.original_filename
-    )
-    response["X-Content-SHA256"] = version.sha256
-    response["Cache-Control"] = "private, no-store"  # papers may be confidential
-    return response
+    return version_response(version, handle)

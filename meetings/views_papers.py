@@ -1,21 +1,24 @@
 """Paper pages: upload with Decree 30 metadata, new versions, metadata, and the PDF itself.
 
 Every byte of a paper leaves through `paper_file`, which asks `services.paper_open`:
-that is where access is decided and every download is audited.
+that is where access is decided and every download is audited. A confidential paper is
+served watermarked for its reader; `?original=1` gives the unwatermarked PDF to those
+documents.services allows (uploader, secretariat, archivists).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from documents.http import version_response
+from documents.services import version_open
 from ecabinet.errors import NotFound
 from meetings import services
-from meetings.access import ensure_can_see_paper, paper_can_open
+from meetings.access import ensure_can_open_paper, ensure_can_see_paper, paper_can_open
 from meetings.forms import PaperForm, VersionForm
 from meetings.models import Meeting, MeetingPaper
 from meetings.views import detail_url, form_page, get_meeting, manage_editable, submit_form
@@ -111,19 +114,31 @@ def paper_detail(request, pk, paper_id):
     return render(request, "meetings/paper.html", context)
 
 
+def paper_open(*, actor, paper: MeetingPaper, version_number: int | None, original: bool):
+    """`services.paper_open`, or the unwatermarked original for those who may take it."""
+    if not original:
+        return services.paper_open(actor=actor, paper=paper, version_number=version_number)
+    ensure_can_open_paper(user=actor, paper=paper)
+    versions = paper.document.versions.order_by("-number")
+    if version_number is not None:
+        versions = versions.filter(number=version_number)
+    version = versions.first()
+    if version is None:
+        raise NotFound(_("That version of the paper does not exist."))
+    context = {"meeting_id": paper.meeting_id, "paper_id": paper.pk}
+    return version, version_open(actor=actor, version=version, context=context, original=True)
+
+
 @login_required
 def paper_file(request, pk, paper_id):
     paper = get_paper(get_meeting(pk), paper_id)
     number = request.GET.get("v")
     if number is not None and not number.isdigit():
         raise NotFound(_("That version of the paper does not exist."))
-    version, handle = services.paper_open(
-        actor=request.user, paper=paper, version_number=int(number) if number else None
+    version, handle = paper_open(
+        actor=request.user,
+        paper=paper,
+        version_number=int(number) if number else None,
+        original=request.GET.get("original") == "1",
     )
-    response = FileResponse(
-        handle, content_type="application/pdf", filename=version.original_filename
-    )
-    response["X-Content-SHA256"] = version.sha256
-    # Papers may be confidential: keep them out of shared and back-button caches.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return version_response(version, handle)

@@ -307,7 +307,9 @@ def test_a_confidential_paper_is_listed_but_does_not_open_for_others(
     assert response.status_code == 403
     assert "confidential" in response.json()["detail"]
     response, content = download(client_for(cabinet, "chair"), paper)
-    assert (response.status_code, content) == (200, real_pdf)
+    # A named recipient reads a copy watermarked for them (tests/test_watermark.py).
+    assert (response.status_code, response["X-Watermarked"]) == (200, "1")
+    assert content.startswith(b"%PDF-") and content != real_pdf
 
 
 # --- Downloading --------------------------------------------------------------
