@@ -43,7 +43,7 @@ from meetings.models import (
     MeetingPaper,
     Participant,
 )
-from meetings.selectors import attendance_list, meeting_quorum
+from meetings.selectors import attendance_list, meeting_quorum, paper_can_present
 from people.models import User
 
 MAX_CONCLUSION = 20_000
@@ -256,8 +256,7 @@ def presentation_show(*, actor: User, paper: MeetingPaper, page: int) -> LiveSta
     meeting, live = lock_room(paper.meeting_id)
     access = ensure_can_view(user=actor, meeting=meeting)
     paper = MeetingPaper.objects.select_related("item", "document").get(pk=paper.pk)
-    presenter = paper.item_id is not None and paper.item.presenter_id == actor.pk
-    if not (access.can_manage or access.can_chair or presenter):
+    if not paper_can_present(access=access, user=actor, paper=paper):
         raise NotAllowed(_("Only the presenter, the chair or the secretariat runs the screen."))
     ensure_in_progress(meeting)
     version = paper.document.versions.order_by("-number").first()

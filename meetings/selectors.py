@@ -279,8 +279,12 @@ def speakers_of(*, item: AgendaItem) -> dict[str, Any]:
 
 
 def _item_entry(item: AgendaItem, state: ItemState | None) -> dict[str, Any]:
+    # The title travels with the item: an item added after a tablet loaded its page is
+    # named as soon as the tablet fetches the snapshot (agenda.changed asks it to).
     return {
         "id": item.pk,
+        "order": item.order,
+        "title": item.title,
         "state": state.state if state else ItemState.State.PENDING,
         "conclusion": state.conclusion if state else "",
         **speakers_of(item=item),
@@ -350,3 +354,39 @@ def _me(access: MeetingAccess) -> dict[str, Any]:
             access.acting_for is not None and participant is not None and participant.may_speak
         ),
     }
+
+
+def paper_can_present(*, access: MeetingAccess, user: User, paper: MeetingPaper) -> bool:
+    """Who runs the screen with this paper: the secretariat, the chair, or the presenter
+    of the paper's item (meetings.live.presentation_show enforces it)."""
+    if access.can_manage or access.can_chair:
+        return True
+    return paper.item_id is not None and paper.item.presenter_id == user.pk
+
+
+def room_papers(*, access: MeetingAccess, user: User) -> list[dict[str, Any]]:
+    """The papers the room's viewer lists for this person: those of the items they see,
+    then the whole meeting's (not for guests), each saying whether they may open it
+    (a confidential paper opens only for its recipients) and whether they may show it
+    on every tablet. Papers change only before the meeting starts."""
+    general = meeting_papers_general(access=access, user=user)
+    by_item = [paper for view in agenda_for(access=access, user=user) for paper in view.papers]
+    entries = []
+    for paper, can_open in by_item + general:
+        version = max(paper.document.versions.all(), key=lambda v: v.number, default=None)
+        if version is None:
+            continue
+        document = paper.document
+        entries.append(
+            {
+                "id": paper.pk,
+                "item_id": paper.item_id,
+                "title": document.summary,
+                "label": document.number_symbol or document.get_doc_type_display(),
+                "version": version.number,
+                "pages": version.page_count,
+                "may_open": can_open,
+                "may_present": paper_can_present(access=access, user=user, paper=paper),
+            }
+        )
+    return entries

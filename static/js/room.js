@@ -1,7 +1,9 @@
 // e-Cabinet live meeting room: keeps the page's snapshot current over the meeting's
 // WebSocket (docs/events.md). Each event is applied in sequence order by fetching a
-// fresh snapshot (simple and always right); only display nodes are rewritten, never a
-// form the member is filling in.
+// fresh snapshot (simple and always right; a page turn on the screen is also applied at
+// once from the event); only display nodes are rewritten, never a form the member is
+// filling in. room_chair.js and room_viewer.js build on `window.ecabinetRoom` and
+// redraw on the "room:render" event.
 (function () {
   "use strict";
 
@@ -15,6 +17,7 @@
     state: JSON.parse(document.getElementById("room-state").textContent),
     votes: {}, // by agenda item id: the latest vote on it, as the API shows it
     pending: 0, // commands sent and not yet answered
+    presentationSeq: 0, // the event that set state.presentation, when newer than the snapshot
   };
   data.votes.forEach(function (v) {
     room.votes[v.item_id] = v;
@@ -48,7 +51,9 @@
     text(node, L[state]);
   }
 
+  var alertFromCommand = false;
   function alertText(message) {
+    alertFromCommand = false;
     var node = $("room-alert");
     text(node, message || "");
     show(node, !!message);
@@ -137,7 +142,10 @@
         }
         room.seq = message.seq;
         root.dataset.seq = String(room.seq);
-        if (message.type === "event") apply(message.event, message.data || {});
+        if (message.type === "event") apply(message.event, message.data || {}, message.seq);
+        // Something this viewer may not see happened (a guest: another item was opened,
+        // say); the snapshot shows what it changed for them, without saying what it was.
+        else refresh();
         return;
       case "resync":
         window.location.reload();
@@ -172,9 +180,9 @@
 
   // Sent now if the socket is ready, else once it is; resent with the same client_id
   // after every reconnect until answered, so the server runs it once.
-  function command(name, args, onAck) {
+  function command(name, args, onAck, onError) {
     var message = { type: "command", client_id: newId(), name: name, args: args || {} };
-    pending.set(message.client_id, { message: message, onAck: onAck });
+    pending.set(message.client_id, { message: message, onAck: onAck, onError: onError });
     room.pending = pending.size;
     if (ws && ready) ws.send(JSON.stringify(message));
     render();
@@ -185,11 +193,15 @@
     var entry = message.client_id && pending.get(message.client_id);
     if (message.type === "error") {
       alertText(L.error + ": " + (message.detail || message.code));
+      alertFromCommand = true;
+    } else if (alertFromCommand) {
+      alertText(""); // an action went through: the last refusal is history
     }
     if (!entry) return;
     pending.delete(message.client_id);
     room.pending = pending.size;
     if (message.type === "ack" && entry.onAck) entry.onAck(message.result || {});
+    if (message.type === "error" && entry.onError) entry.onError(message);
     render();
   }
 
@@ -249,7 +261,9 @@
       )
     )
       .then(function (results) {
-        room.state = results[0];
+        var fresh = results[0];
+        if (fresh.seq < room.presentationSeq) fresh.presentation = room.state.presentation;
+        room.state = fresh;
         results.slice(1).forEach(storeVote);
         render();
       })
@@ -273,8 +287,19 @@
     if (!known || known.id <= vote.id) room.votes[vote.item_id] = vote;
   }
 
-  function apply(name, payload) {
+  function apply(name, payload, seq) {
     if (name.indexOf("vote.") === 0 && payload.vote_id) votesToFetch.add(payload.vote_id);
+    if (name === "presentation.moved") {
+      // Page turns must feel instant on every tablet: shown now, the snapshot follows.
+      room.state.presentation = {
+        paper_id: payload.paper_id,
+        agenda_item_id: payload.agenda_item_id,
+        page: payload.page,
+        by_user_id: payload.by_user_id,
+      };
+      room.presentationSeq = seq;
+      render();
+    }
     refresh();
   }
 
@@ -313,8 +338,10 @@
   }
 
   function itemTitle(id) {
-    var entry = data.agenda[String(id)];
-    return entry ? entry.order + ". " + entry.title : "#" + id;
+    var entry = (room.state.items || []).filter(function (i) {
+      return i.id === id;
+    })[0];
+    return entry ? entry.order + ". " + entry.title : "";
   }
 
   function clock(seconds) {
@@ -362,6 +389,28 @@
     var item = currentItem();
     renderItem(item, live && !s.paused);
     renderVote(item, live);
+    renderAgenda(s);
+    root.dispatchEvent(new CustomEvent("room:render", { detail: room }));
+  }
+
+  function renderAgenda(s) {
+    listInto($("agenda-list"), s.items || [], function (item) {
+      var node = li("agenda-item-" + item.id, item.order + ". " + item.title, {
+        text: L.item_states[item.state] || item.state,
+        cls: "item-state item-state--" + item.state,
+      });
+      node.dataset.state = item.state;
+      node.dataset.itemId = String(item.id);
+      if (item.id === s.current_item_id) node.setAttribute("aria-current", "true");
+      if (item.conclusion) {
+        var conclusion = document.createElement("p");
+        conclusion.className = "agenda-conclusion";
+        conclusion.dataset.testid = "agenda-conclusion-" + item.id;
+        conclusion.textContent = item.conclusion;
+        node.appendChild(conclusion);
+      }
+      return node;
+    });
   }
 
   function renderQuorum(quorum) {
@@ -581,6 +630,15 @@
         });
     });
   }
+
+  // What room_chair.js and room_viewer.js use.
+  room.data = data;
+  room.labels = L;
+  room.command = command;
+  room.pendingFor = pendingFor;
+  room.currentItem = currentItem;
+  room.alert = alertText;
+  room.render = render;
 
   render();
   connect();

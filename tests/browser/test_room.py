@@ -28,13 +28,11 @@ from voting.models import Vote
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"),
-        reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL): Daphne runs apart",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+needs_daphne = pytest.mark.skipif(
+    connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"),
+    reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL): Daphne runs apart",
+)
+pytestmark = [needs_daphne, pytest.mark.django_db(transaction=True)]
 
 
 def wait_for_port(port: int, seconds: float = 30) -> None:
