@@ -38,8 +38,7 @@ run: setup ## Serve the product with demo data on http://127.0.0.1:$(PORT)
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --no-input -v 0
-	@echo "e-Cabinet on http://127.0.0.1:$(PORT)/"
-	$(PY) -m daphne -b 127.0.0.1 -p $(PORT) ecabinet.asgi:application
+	PY=$(PY) PORT=$(PORT) bash scripts/run.sh
 
 .PHONY: test
 test: setup ## Run every test: on SQLite, then on PostgreSQL + Redis when they are up

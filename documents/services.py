@@ -230,7 +230,17 @@ class WatermarkedCopy(io.BytesIO):
 
 
 def _open_checked(*, actor: User, version: DocumentVersion, field: str, sha256: str) -> IO[bytes]:
-    handle = getattr(version, field).open("rb")
+    try:
+        handle = getattr(version, field).open("rb")
+    except OSError as exc:
+        audit.record(
+            actor=actor,
+            action="document.file_missing",
+            target=version,
+            body_id=version.document.body_id,
+            details={"file": field},
+        )
+        raise Conflict(_("The stored file is missing; it has been reported.")) from exc
     digest = hashlib.sha256()
     for chunk in iter(lambda: handle.read(1024 * 1024), b""):
         digest.update(chunk)
@@ -277,6 +287,24 @@ def version_open(
         details={"sha256": version.sha256, "watermarked": watermarked, **(context or {})},
     )
     return handle
+
+
+def version_read_original(*, actor: User, version: DocumentVersion, purpose: str) -> bytes:
+    """The exact stored bytes, checked against their SHA-256, for a service that works on
+    the paper itself on the server (signing adds to these bytes, never to a reader's
+    watermarked copy). Audited with its purpose. Never hand these to a reader: readers
+    get `version_open`, which watermarks confidential papers."""
+    handle = _open_checked(actor=actor, version=version, field="file", sha256=version.sha256)
+    with handle:
+        data = handle.read()
+    audit.record(
+        actor=actor,
+        action="document.read_original",
+        target=version,
+        body_id=version.document.body_id,
+        details={"sha256": version.sha256, "purpose": purpose},
+    )
+    return data
 
 
 def version_open_source(

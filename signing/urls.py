@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from signing import views
 
 app_name = "signing"
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.verify_page, name="verify"),
+    path("keys/", views.keys_page, name="keys"),
+]

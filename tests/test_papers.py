@@ -188,3 +188,13 @@ def test_a_stored_file_changed_on_disk_is_not_served(cabinet, meeting, real_pdf)
     with pytest.raises(Conflict, match="fingerprint"):
         services.paper_open(actor=cabinet.minister, paper=paper)
     assert AuditEntry.objects.filter(action="document.integrity_failed").exists()
+
+
+def test_a_stored_file_missing_on_disk_is_a_clear_error_and_reported(cabinet, meeting, real_pdf):
+    import os
+
+    paper = upload(cabinet, meeting, real_pdf, item=meeting.items.first())
+    os.remove(paper.document.versions.get().file.path)
+    with pytest.raises(Conflict, match="missing"):
+        services.paper_open(actor=cabinet.minister, paper=paper)
+    assert AuditEntry.objects.filter(action="document.file_missing").exists()

@@ -1,0 +1,54 @@
+"""Reads for signing: whose key is whose, and who may use an agency's seal."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from documents.models import Document
+from people.models import Body, Membership, Role, User
+from signing.models import Signature, SigningKey
+
+
+def key_of_user(user: User) -> SigningKey | None:
+    return SigningKey.objects.filter(user=user, status=SigningKey.Status.ACTIVE).first()
+
+
+def seal_key_of_body(body: Body) -> SigningKey | None:
+    return SigningKey.objects.filter(body=body, status=SigningKey.Status.ACTIVE).first()
+
+
+def is_secretariat(user: User, body_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user, body_id=body_id, role=Role.SECRETARIAT, is_active=True
+    ).exists()
+
+
+def secretariat_bodies(user: User) -> QuerySet[Body]:
+    return Body.objects.filter(
+        memberships__user=user,
+        memberships__role=Role.SECRETARIAT,
+        memberships__is_active=True,
+    ).distinct()
+
+
+def signer_users() -> QuerySet[User]:
+    """Everyone who may sign by default: members, chairs and secretariat of any body."""
+    return User.objects.filter(
+        memberships__role__in=[Role.MEMBER, Role.CHAIR, Role.SECRETARIAT],
+        memberships__is_active=True,
+        is_active=True,
+    ).distinct()
+
+
+def signatures_of_document(document: Document) -> QuerySet[Signature]:
+    return Signature.objects.filter(signed_version__document=document).select_related(
+        "signer", "key", "signed_version"
+    )
+
+
+def keys_visible_to(user: User) -> QuerySet[SigningKey]:
+    """The person's own key and the seals of bodies where they are secretariat."""
+    bodies = secretariat_bodies(user)
+    return SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).filter(
+        Q(user=user) | Q(body__in=bodies)
+    )

@@ -1,0 +1,64 @@
+"""Pages: verify a PDF, see one's keys, and the PIN form other apps reuse to sign."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from documents.models import DocumentVersion
+from ecabinet.errors import Invalid
+from signing import selectors, services
+from signing.forms import PinForm, VerifyForm
+from signing.verify import pdf_verify
+
+
+@login_required
+def verify_page(request: HttpRequest) -> HttpResponse:
+    report = None
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        report = pdf_verify(form.cleaned_data["file"].read())
+    return render(request, "signing/verify.html", {"form": form, "report": report})
+
+
+@login_required
+def keys_page(request: HttpRequest) -> HttpResponse:
+    keys = selectors.keys_visible_to(request.user).select_related("body", "user")
+    return render(request, "signing/keys.html", {"keys": keys})
+
+
+def version_sign_page(
+    request: HttpRequest,
+    *,
+    version: DocumentVersion,
+    back_url: str,
+    kind: str = "personal",
+    body=None,
+) -> HttpResponse:
+    """Ask for the PIN and sign. The calling app has already decided that the user may
+    read this version; whether they may use the key is decided by version_sign."""
+    form = PinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signed = services.version_sign(
+                actor=request.user,
+                version=version,
+                pin=form.cleaned_data["pin"],
+                kind=kind,
+                body=body,
+            )
+        except Invalid as exc:
+            form.add_error("pin", exc.message)
+        else:
+            messages.success(
+                request, _("Signed: version %(n)d was created.") % {"n": signed.number}
+            )
+            return redirect(back_url)
+    return render(
+        request,
+        "signing/sign.html",
+        {"form": form, "version": version, "back_url": back_url, "kind": kind},
+    )
