@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.draft_close, name="close"),
     path("<int:pk>/v/<int:number>/file/", views.version_file, name="file"),
     path("<int:pk>/v/<int:number>/original.docx", views.version_source, name="source"),
+    path("<int:pk>/v/<int:number>/sign/", views.version_sign, name="sign"),
+    path("<int:pk>/v/<int:number>/verify/", views.version_verify, name="verify"),
+    path("<int:pk>/v/<int:number>/seal/", views.version_sign, {"kind": "seal"}, name="seal"),
 ]

@@ -27,6 +27,8 @@ from documents.http import source_response, version_response
 from ecabinet.errors import Invalid, NotAllowed
 from people.models import Body
 from people.selectors import user_bodies
+from signing import selectors as signing_selectors
+from signing.views import version_sign_page, version_verify_page
 
 
 def detail_url(circulation) -> str:
@@ -109,6 +111,7 @@ def _detail(request, pk, *, comment_form=None, version_form=None, status=200):
         "circulation": circulation,
         "document": circulation.document,
         "access": access,
+        "signing": _signing_offer(request.user, circulation, access),
         "groups": groups,
         "numbers": numbers,
         "comment_form": comment_form,
@@ -199,3 +202,40 @@ def version_source(request, pk, number):
         actor=request.user, circulation=circulation, number=number
     )
     return source_response(version, handle)
+
+
+def _signing_offer(user, circulation, access) -> dict:
+    """Which signing buttons to show beside the latest version: the person's own key,
+    and the agency's seal for its secretariat. The signing service decides again."""
+    if not access.can_open:
+        return {}
+    return {
+        "personal": signing_selectors.key_of_user(user) is not None,
+        "seal": signing_selectors.is_secretariat(user, circulation.body_id)
+        and signing_selectors.seal_key_of_body(circulation.body) is not None,
+    }
+
+
+@login_required
+def version_sign(request, pk, number, kind="personal"):
+    """Sign a version of the draft with one's PIN (or apply the agency's seal)."""
+    circulation, access = circulation_for(user=request.user, pk=pk)
+    if not access.can_open:
+        raise NotAllowed(_("This draft is confidential; only its named recipients may open it."))
+    version = get_object_or_404(circulation.document.versions, number=number)
+    return version_sign_page(
+        request,
+        version=version,
+        back_url=detail_url(circulation),
+        kind=kind,
+        body=circulation.body if kind == "seal" else None,
+    )
+
+
+@login_required
+def version_verify(request, pk, number):
+    circulation, access = circulation_for(user=request.user, pk=pk)
+    if not access.can_open:
+        raise NotAllowed(_("This draft is confidential; only its named recipients may open it."))
+    version = get_object_or_404(circulation.document.versions, number=number)
+    return version_verify_page(request, version=version, back_url=detail_url(circulation))

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from documents.models import DocumentVersion
+from documents.services import version_read_original
 from ecabinet.errors import Invalid
 from signing import selectors, services
 from signing.forms import PinForm, VerifyForm
@@ -28,6 +29,14 @@ def verify_page(request: HttpRequest) -> HttpResponse:
 def keys_page(request: HttpRequest) -> HttpResponse:
     keys = selectors.keys_visible_to(request.user).select_related("body", "user")
     return render(request, "signing/keys.html", {"keys": keys})
+
+
+def version_verify_page(request: HttpRequest, *, version: DocumentVersion, back_url: str):
+    """Verify the signatures of a stored version. The calling app has already decided
+    that the user may read it; the exact stored bytes are checked, never a copy."""
+    data = version_read_original(actor=request.user, version=version, purpose="verify")
+    context = {"report": pdf_verify(data), "version": version, "back_url": back_url}
+    return render(request, "signing/verify.html", context)
 
 
 def version_sign_page(
