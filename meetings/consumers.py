@@ -14,6 +14,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
 
 from ecabinet.errors import ServiceError
 from ecabinet.realtime.commands import command_run
@@ -42,6 +43,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
+        self.language = _language_of(self.scope)
         self.meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         visible = await self._visible_items()
         if visible is False:
@@ -116,7 +118,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         client_id = message.get("client_id")
         user_roles_forget(user=self.user)  # a role taken away an hour ago no longer acts
         try:
-            outcome = await database_sync_to_async(command_run)(
+            outcome = await database_sync_to_async(self._run_command)(
                 actor=self.user,
                 meeting_id=self.meeting_id,
                 name=message.get("name"),
@@ -143,6 +145,11 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
+    def _run_command(self, **kwargs: Any) -> Any:
+        # Refusals are read by the person at the tablet: in the language of their page.
+        with translation.override(self.language):
+            return command_run(**kwargs)
+
     # --- From the group ------------------------------------------------------------
 
     async def meeting_event(self, message: dict[str, Any]) -> None:
@@ -153,8 +160,11 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
 
     async def access_changed(self, message: dict[str, Any]) -> None:
         """Someone changed who may attend (or the user logged out): look again."""
-        if message.get("logout") or await self._visible_items() is False:
+        visible = None if message.get("logout") else await self._visible_items()
+        if message.get("logout") or visible is False:
             await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.visible_items = visible  # e.g. a guest invited to one more item
 
     # --- Helpers -------------------------------------------------------------------
 
@@ -231,3 +241,23 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         if len(events) > limit:
             return None
         return [{"item_id": e.item_id, **message_for(e)} for e in events]
+
+
+def _language_of(scope: dict[str, Any]) -> str:
+    """The page's language: the switcher's cookie, else the browser's Accept-Language,
+    else the site default (as Django's LocaleMiddleware decides for pages)."""
+    candidates = [scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")]
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            header = value.decode("latin-1")
+            candidates += [
+                code for code, _q in translation.trans_real.parse_accept_lang_header(header)
+            ]
+    for code in candidates:
+        if not code or code == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE

@@ -404,6 +404,7 @@ def guest_invite(
             % {"name": user, "kind": participant.get_kind_display().lower()}
         )
     participant.items.add(*items)
+    access_changed(user_id=user.pk)  # an open socket learns the items it may now see
     audit.record(
         actor=actor,
         action="meeting.guest_invited",

@@ -273,3 +273,29 @@ async def test_the_log_numbers_events_without_gaps(cabinet, live):
             actor=cabinet.secretary, meeting=live, title=f"Thêm {n}"
         )
     assert await database_sync_to_async(last_seq)(meeting_id=live.pk) == 4
+
+
+async def test_a_guest_invited_to_one_more_item_while_connected_sees_it_at_once(cabinet, live):
+    first, second = await database_sync_to_async(lambda: list(live.items.all()))()
+    await database_sync_to_async(services.guest_invite)(
+        actor=cabinet.secretary, meeting=live, user=cabinet.guest, items=[first]
+    )
+    communicator, connected, _ = await connect(cabinet.guest, live.pk, hello_after=0)
+    assert connected
+    await receive_until_ready(communicator)
+    await database_sync_to_async(services.guest_invite)(
+        actor=cabinet.secretary, meeting=live, user=cabinet.guest, items=[second]
+    )
+    meeting = await database_sync_to_async(services.meeting_start)(
+        actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
+    )
+    from meetings import live as live_services
+
+    await database_sync_to_async(live_services.item_open)(actor=cabinet.chair, item=second)
+    seen = []
+    while not seen or seen[-1].get("event") != "item.opened":
+        seen.append(await communicator.receive_json_from(timeout=5))
+        assert seen[-1]["type"] != "skip", seen
+    assert seen[-1]["data"]["agenda_item_id"] == second.pk
+    assert meeting.pk == live.pk
+    await communicator.disconnect()

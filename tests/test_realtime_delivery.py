@@ -112,3 +112,33 @@ async def test_a_chair_whose_role_was_taken_away_can_no_longer_act_on_an_open_so
     state = await db(LiveState.objects.get)(meeting=meeting)
     assert state.paused is False
     await chair.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("headers", "detail"),
+    [
+        ([(b"accept-language", b"vi-VN,vi;q=0.9,en;q=0.5")], "Không nhận dạng được lệnh."),
+        ([(b"accept-language", b"en-GB,en;q=0.8")], "Unknown command."),
+        (
+            [(b"cookie", b"django_language=vi"), (b"accept-language", b"en")],
+            "Không nhận dạng được lệnh.",
+        ),
+    ],
+)
+async def test_a_refusal_on_the_socket_speaks_the_language_of_the_tablets_page(
+    cabinet, meeting, headers, detail
+):
+    from channels.auth import AuthMiddlewareStack  # parses the cookie header like Daphne's stack
+
+    communicator = WebsocketCommunicator(
+        AuthMiddlewareStack(APP), f"/ws/meetings/{meeting.pk}/", headers=headers
+    )
+    communicator.scope["user"] = cabinet.minister
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to(
+        {"type": "command", "client_id": "unknown-0001", "name": "no.such", "args": {}}
+    )
+    answer = await communicator.receive_json_from(timeout=5)
+    assert (answer["type"], answer["code"], answer["detail"]) == ("error", "not_found", detail)
+    await communicator.disconnect()
