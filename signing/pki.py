@@ -51,8 +51,19 @@ def _now() -> datetime:
     return datetime.now(tz=UTC)
 
 
+# RFC 5280's upper bound for a name attribute (ub-common-name, ub-organization-name,
+# ...), which cryptography counts in UTF-8 bytes: Vietnamese letters take two or three.
+NAME_ATTRIBUTE_MAX_BYTES = 64
+
+
+def _fit(value: str) -> str:
+    return value.encode()[:NAME_ATTRIBUTE_MAX_BYTES].decode(errors="ignore")
+
+
 def _name(*pairs: tuple) -> x509.Name:
-    return x509.Name([x509.NameAttribute(oid, value) for oid, value in pairs if value])
+    # A long title or agency name is shortened, not refused: the full text is in the
+    # signature block drawn on the page.
+    return x509.Name([x509.NameAttribute(oid, _fit(value)) for oid, value in pairs if value])
 
 
 def _write_key(path: Path, key: rsa.RSAPrivateKey) -> None:

@@ -118,3 +118,14 @@ def test_pki_init_refuses_to_run_in_production(settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(NotAllowed):
         provisioning.dev_pki_init()
+
+
+def test_a_long_vietnamese_agency_name_is_shortened_to_fit_a_certificate():
+    from cryptography.x509.oid import NameOID
+
+    from signing.pki import _name
+
+    agency = "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam – Văn phòng Chính phủ"
+    name = _name((NameOID.ORGANIZATION_NAME, agency), (NameOID.COUNTRY_NAME, "VN"))
+    value = name.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value
+    assert agency.startswith(value) and len(value.encode()) <= 64
