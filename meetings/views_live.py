@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ecabinet.errors import Conflict
 from meetings.access import MeetingAccess, ensure_can_view
@@ -75,7 +76,7 @@ def room_labels() -> dict[str, Any]:
         "error": _("The action was refused"),
         "viewer": viewer_labels(),
         "chair": {
-            "open_item": _("Open"),
+            "open_item": pgettext("open an agenda item", "Open"),
             "give_floor": _("Give the floor"),
             "give_floor_to": _("Give the floor to %(name)s"),
         },
