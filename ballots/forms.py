@@ -89,7 +89,7 @@ class AnswerForm(forms.Form):
                 required=False,
             )
             self.fields[f"q{q.number}_text"] = forms.CharField(
-                label=_("Your opinion (required for \u201cother opinion\u201d)"),
+                label=_("Your opinion (required for “other opinion”)"),
                 required=False,
                 max_length=4000,
                 widget=forms.Textarea(attrs={"rows": 2}),

@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.models import Confidentiality, DocumentVersion, Urgency
-from documents.services import document_add_version, document_create, version_open
+from documents.services import (
+    document_add_version,
+    document_create,
+    upload_prepare,
+    version_open,
+)
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from ecabinet.realtime.events import publish
@@ -450,7 +455,6 @@ def participant_remove(*, actor: User, participant: Participant) -> None:
 # --- Papers -----------------------------------------------------------------
 
 
-@transaction.atomic
 def paper_add(
     *,
     actor: User,
@@ -467,6 +471,33 @@ def paper_add(
     urgency: str = Urgency.NORMAL,
     recipients: list[User] | None = None,
 ) -> MeetingPaper:
+    # A Word paper is converted before the transaction: LibreOffice takes seconds, and
+    # the meeting's row (and SQLite's write lock) must not wait for it. Checked before
+    # and again under the lock, so nobody unauthorised makes the server convert.
+    ensure_can_manage(user=actor, meeting=meeting)
+    _ensure_agenda_editable(meeting)
+    upload = upload_prepare(file=file, filename=filename)
+    with transaction.atomic():
+        return _paper_store(
+            actor=actor,
+            meeting=meeting,
+            upload=upload,
+            filename=filename,
+            item=item,
+            recipients=recipients,
+            metadata={
+                "doc_type": doc_type,
+                "summary": summary,
+                "issuing_body": issuing_body,
+                "number_symbol": number_symbol,
+                "issued_date": issued_date,
+                "confidentiality": confidentiality,
+                "urgency": urgency,
+            },
+        )
+
+
+def _paper_store(*, actor, meeting, upload, filename, item, recipients, metadata) -> MeetingPaper:
     meeting = _lock(meeting)
     ensure_can_manage(user=actor, meeting=meeting)
     _ensure_agenda_editable(meeting)
@@ -481,17 +512,11 @@ def paper_add(
     document = document_create(
         actor=actor,
         body=meeting.body,
-        file=file,
+        file=upload,
         filename=filename,
-        doc_type=doc_type,
-        summary=summary,
-        issuing_body=issuing_body,
-        number_symbol=number_symbol,
         issued_place=meeting.body.place,
-        issued_date=issued_date,
-        confidentiality=confidentiality,
-        urgency=urgency,
         recipients=recipients,
+        **metadata,
     )
     paper = MeetingPaper.objects.create(meeting=meeting, item=item, document=document)
     audit.record(
@@ -508,16 +533,18 @@ def paper_add(
     return paper
 
 
-@transaction.atomic
 def paper_add_version(
     *, actor: User, paper: MeetingPaper, file: IO[bytes], filename: str, note: str = ""
 ) -> DocumentVersion:
-    meeting = _lock(paper.meeting)
-    ensure_can_manage(user=actor, meeting=meeting)
-    _ensure_agenda_editable(meeting)
-    return document_add_version(
-        actor=actor, document=paper.document, file=file, filename=filename, note=note
-    )
+    ensure_can_manage(user=actor, meeting=paper.meeting)  # and again under the lock
+    upload = upload_prepare(file=file, filename=filename)  # before the transaction
+    with transaction.atomic():
+        meeting = _lock(paper.meeting)
+        ensure_can_manage(user=actor, meeting=meeting)
+        _ensure_agenda_editable(meeting)
+        return document_add_version(
+            actor=actor, document=paper.document, file=upload, filename=filename, note=note
+        )
 
 
 def paper_open(*, actor: User, paper: MeetingPaper, version_number: int | None = None):
