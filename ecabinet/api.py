@@ -125,6 +125,8 @@ def _register_routers() -> None:
     api.add_router("", "signing.api.router")
     api.add_router("", "circulation.api.router")
     api.add_router("", "ballots.api.router")
+    api.add_router("", "minutes.api.router")
+    api.add_router("", "archive.api.router")
 
 
 _register_routers()

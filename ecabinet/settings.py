@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "meetings",
     "voting",
     "ballots",
+    "archive",
+    "minutes",
     "demo",
 ]
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("drafts/", include("circulation.urls")),
     path("signing/", include("signing.urls")),
     path("ballots/", include("ballots.urls")),
+    path("minutes/", include("minutes.urls")),
+    path("archive/", include("archive.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("ecabinet.audit.urls")),
     path("api/", include("ecabinet.api_urls")),
