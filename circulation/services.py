@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from circulation.access import can_circulate, ensure_can_manage, ensure_can_open, ensure_can_view
 from circulation.diff import TextDiff, text_diff
@@ -176,7 +177,10 @@ def circulation_add_version(
             kind="circulation.version_added",
             title=_("New version %(n)d: %(summary)s")
             % {"n": version.number, "summary": circulation.document.summary},
-            message=_("It answers %(count)d comment(s).") % {"count": len(comments)},
+            message=ngettext(
+                "It answers %(count)d comment.", "It answers %(count)d comments.", len(comments)
+            )
+            % {"count": len(comments)},
             url=_url(circulation),
         )
     return version
