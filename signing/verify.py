@@ -3,9 +3,15 @@
 Each signature is checked by pyHanko: the bytes it covers are unchanged (intact), the
 cryptography holds (valid), the signer's certificate chains to a trusted root and was
 not revoked (trusted), what it covers (the whole file or its revision), and what was
-changed after it (pyHanko's difference analysis). A signature that carries a trusted
-timestamp is judged at that time, with the validation data embedded in the file, so
-a certificate that expired later does not spoil a record signed while it was valid.
+changed after it (pyHanko's difference analysis).
+
+When a signature was made is proved only by a trusted signature timestamp (PAdES
+B-T and above); the time the signer's computer wrote down proves nothing. So a
+signature with a valid, trusted timestamp is judged at the timestamp's time, with the
+validation data embedded in the file and the CA's current revocation data (which may
+know of a revocation dated before the timestamp): a certificate revoked or expired
+later does not spoil it. A signature without one is judged now (or at `at`): once its
+certificate is revoked or expired, it can no longer be trusted. See docs/signing.md.
 
 The order must be right: personal signatures first, then the agency's seal (see
 signing/certs.py for how a seal certificate is recognised); nothing but validation
@@ -14,18 +20,28 @@ data and document timestamps may follow the seal.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign._session_scope import run_and_release
 from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator import errors as cv_errors
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    FreshnessReqType,
+    RevocationCheckingPolicy,
+)
 
 from signing import certs
 
@@ -46,6 +62,7 @@ class SignatureReport:
     modifications: str
     byte_range: list[int]
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not a fault
 
     @property
     def ok(self) -> bool:
@@ -78,27 +95,41 @@ _COVERAGE = {
 }
 
 
-def _context(roots, reader, *, fetching: bool, moment: datetime | None):
-    """Trust the given roots; use the validation data the file carries (DSS), and ask
-    the CA's services when they answer (soft-fail: an archive may be offline)."""
+def _context(roots, reader, *, fetching: bool, moment: datetime | None, past: bool = False):
+    """Trust the given roots and ask the CA's services when they answer (soft-fail: an
+    archive may be offline). For a proven moment in the past (`past`), the validation
+    data the file carries (DSS) comes first: it was gathered then. Judged now, the CA's
+    current answer decides, and the file's revocation data is used only offline."""
     kwargs = {
         "trust_roots": roots,
         "allow_fetching": fetching,
-        "revocation_mode": "soft-fail",
         "moment": moment,
-        "retroactive_revinfo": moment is not None,
+        **_revocation_rules(moment),
     }
     try:
         dss = DocumentSecurityStore.read_dss(reader)
     except Exception:  # a file without a DSS simply has none
-        return certs.validation_context(
-            roots=roots,
-            fetching=fetching,
-            mode="soft-fail",
-            moment=moment,
-            retroactive_revinfo=moment is not None,
-        )
-    return dss.as_validation_context(kwargs)
+        return ValidationContext(**kwargs)
+    if past or not fetching:
+        return dss.as_validation_context(kwargs)
+    return ValidationContext(other_certs=list(dss.load_certs()), **kwargs)
+
+
+def _revocation_rules(moment: datetime | None) -> dict:
+    """For a moment in the past (a signature timestamp), revocation data issued later
+    counts too: it may know of a revocation dated before that moment. For a moment in
+    the future (`at`), the freshest data there is today stands for that moment."""
+    now = datetime.now(tz=UTC)
+    if moment is None:
+        return {"revocation_mode": "soft-fail"}
+    if moment <= now:
+        return {"revocation_mode": "soft-fail", "retroactive_revinfo": True}
+    policy = CertRevTrustPolicy(
+        RevocationCheckingPolicy.from_legacy("soft-fail"),
+        freshness=moment - now + timedelta(days=1),
+        freshness_req_type=FreshnessReqType.MAX_DIFF_REVOCATION_VALIDATION,
+    )
+    return {"revinfo_policy": policy}
 
 
 def _modifications(status) -> tuple[str, list[str]]:
@@ -136,21 +167,58 @@ def _timestamp_time(embedded) -> datetime | None:
     return None
 
 
-def _one(embedded, roots, reader, *, fetching: bool) -> SignatureReport:
+def _when(value: datetime) -> str:
+    return timezone.localtime(value).isoformat(sep=" ", timespec="seconds")
+
+
+def _validate(embedded, roots, reader, *, fetching: bool, proved, at):
+    """pyHanko's checks: the signer judged at the `proved` time (else at `at`), its
+    timestamp at `at`."""
+    signer_context = _context(
+        roots, reader, fetching=fetching, moment=proved or at, past=proved is not None
+    )
+    return validate_pdf_signature(
+        embedded,
+        signer_validation_context=signer_context,
+        ts_validation_context=_context(roots, reader, fetching=fetching, moment=at),
+    )
+
+
+def _timestamp_trusted(status) -> bool:
+    tst = getattr(status, "timestamp_validity", None)
+    return tst is not None and tst.intact and tst.valid and tst.trusted
+
+
+def _status_of(embedded, roots, reader, *, fetching: bool, at, problems: list[str]):
+    """Validate one signature; returns (status, the time a trusted timestamp proves)."""
+    if embedded.sig_object.get("/Type") == "/DocTimeStamp":
+        context = _context(roots, reader, fetching=fetching, moment=at)
+        return validate_pdf_timestamp(embedded, validation_context=context), None
+    ts_time = _timestamp_time(embedded)
+    # Judged at the timestamp's time; if the timestamp itself does not verify, it proves
+    # nothing and the signature is judged again as of `at`.
+    status = _validate(embedded, roots, reader, fetching=fetching, proved=ts_time, at=at)
+    if ts_time is None or _timestamp_trusted(status):
+        return status, ts_time
+    problems.append(
+        _(
+            "The signature's timestamp could not be verified, so it does not prove when "
+            "the signature was made."
+        )
+    )
+    return _validate(embedded, roots, reader, fetching=fetching, proved=None, at=at), None
+
+
+def _one(embedded, roots, reader, *, fetching: bool, at: datetime | None) -> SignatureReport:
     is_doc_ts = embedded.sig_object.get("/Type") == "/DocTimeStamp"
     cert = embedded.signer_cert
     ts_time = None if is_doc_ts else _timestamp_time(embedded)
     problems: list[str] = []
-    context = _context(roots, reader, fetching=fetching, moment=ts_time)
+    proved = None
     try:
-        if is_doc_ts:
-            status = validate_pdf_timestamp(embedded, validation_context=context)
-        else:
-            status = validate_pdf_signature(
-                embedded,
-                signer_validation_context=context,
-                ts_validation_context=_context(roots, reader, fetching=fetching, moment=None),
-            )
+        status, proved = _status_of(
+            embedded, roots, reader, fetching=fetching, at=at, problems=problems
+        )
     except Exception as exc:  # report, never crash, on a broken signature
         problems.append(_("The signature could not be checked: %(why)s") % {"why": exc})
         status = None
@@ -174,8 +242,41 @@ def _one(embedded, roots, reader, *, fetching: bool) -> SignatureReport:
     )
     if status is not None:
         report.modifications, more = _modifications(status)
-        report.problems += more + _status_problems(report, status)
+        report.problems += more + _status_problems(report, status, proved=proved, at=at)
+    if proved is not None and report.ok:
+        report.notes.append(
+            _("Signed on %(time)s, as a trusted timestamp from %(tsa)s proves.")
+            % {"time": _when(proved), "tsa": report.timestamp_authority}
+        )
+        since = _since_signing(embedded, roots, reader, fetching=fetching, at=at)
+        if since:
+            report.notes.append(since)
     return report
+
+
+def _since_signing(embedded, roots, reader, *, fetching: bool, at) -> str | None:
+    """What became of the signer's certificate after a timestamped signature: revoked
+    or expired since then does not spoil the signature, but a reader should know."""
+    cert = embedded.signer_cert
+    context = _context(roots, reader, fetching=fetching, moment=at)
+    validator = CertificateValidator(
+        cert, intermediate_certs=list(embedded.other_embedded_certs), validation_context=context
+    )
+    try:
+        asyncio.run(run_and_release(validator.async_validate_path(), context))
+    except cv_errors.RevokedError as exc:
+        return _(
+            "The signer's certificate was revoked on %(date)s, after this signature was "
+            "made; the timestamp proves it was signed before, so the signature stays valid."
+        ) % {"date": _when(exc.revocation_dt)}
+    except cv_errors.ExpiredError:
+        return _(
+            "The signer's certificate expired on %(date)s, after this signature was made; "
+            "the timestamp and the validation data in the file keep the signature valid."
+        ) % {"date": _when(cert.not_valid_after)}
+    except (cv_errors.ValidationError, cv_errors.PathBuildingError):
+        return None  # nothing more to say than the signature's own verdict
+    return None
 
 
 def _tsa_name(embedded, status, is_doc_ts: bool) -> str:
@@ -185,7 +286,7 @@ def _tsa_name(embedded, status, is_doc_ts: bool) -> str:
     return ts_status.signing_cert.subject.human_friendly if ts_status else ""
 
 
-def _status_problems(report: SignatureReport, status) -> list[str]:
+def _status_problems(report: SignatureReport, status, *, proved, at) -> list[str]:
     problems = []
     start, length = report.byte_range[0], report.byte_range[1]
     second, second_len = report.byte_range[2], report.byte_range[3]
@@ -200,22 +301,60 @@ def _status_problems(report: SignatureReport, status) -> list[str]:
     elif not report.valid:
         problems.append(_("The signature does not match the signer's certificate."))
     if report.intact and report.valid and not report.trusted:
-        details = getattr(status, "revocation_details", None)
-        if details is not None:
-            problems.append(
-                _("The signer's certificate was revoked on %(date)s.")
-                % {"date": details.revocation_date.isoformat()}
-            )
-        else:
-            problems.append(
-                _(
-                    "The signer's certificate does not lead to a trusted root, or "
-                    "was not valid when the signature was made."
-                )
-            )
+        problems.append(_trust_problem(status, proved=proved, at=at))
     if report.coverage == "partial":
         problems.append(_("The signature covers only part of the file."))
     return problems
+
+
+def _trust_problem(status, *, proved: datetime | None, at: datetime | None) -> str:
+    """Why the signer's certificate does not vouch for the signature, in plain words.
+    `proved` is the time a trusted timestamp proves; without one we judge at `at`."""
+    cert = status.signing_cert
+    moment = proved or at or datetime.now(tz=UTC)
+    details = getattr(status, "revocation_details", None)
+    if details is not None:
+        values = {"date": _when(details.revocation_date), "signed": _when(moment)}
+        if details.ca_revoked:
+            return _("A certificate authority above the signer was revoked on %(date)s.") % values
+        if proved is not None:
+            return (
+                _(
+                    "The signer's certificate was revoked on %(date)s, before this signature "
+                    "was made (%(signed)s, by its timestamp): the signature is not valid."
+                )
+                % values
+            )
+        return (
+            _(
+                "The signer's certificate was revoked on %(date)s, and no trusted timestamp "
+                "proves that the signature was made before then: it can no longer be trusted."
+            )
+            % values
+        )
+    if cert.not_valid_after < moment:
+        values = {"date": _when(cert.not_valid_after), "signed": _when(moment)}
+        if proved is not None:
+            return (
+                _(
+                    "The signer's certificate expired on %(date)s, before this signature was "
+                    "made (%(signed)s, by its timestamp): the signature is not valid."
+                )
+                % values
+            )
+        return (
+            _(
+                "The signer's certificate expired on %(date)s, and no trusted timestamp "
+                "proves that the signature was made before then: it can no longer be trusted."
+            )
+            % values
+        )
+    if cert.not_valid_before > moment:
+        return _("The signer's certificate was not yet valid when the signature was made.")
+    return _(
+        "The signer's certificate does not lead to a trusted root, or was not valid when "
+        "the signature was made."
+    )
 
 
 def _order_problems(signatures: list[SignatureReport]) -> list[str]:
@@ -232,8 +371,14 @@ def _order_problems(signatures: list[SignatureReport]) -> list[str]:
 
 
 def pdf_verify(
-    data: bytes, *, trust_roots: list[Path] | None = None, fetching: bool = True
+    data: bytes,
+    *,
+    trust_roots: list[Path] | None = None,
+    fetching: bool = True,
+    at: datetime | None = None,
 ) -> VerificationReport:
+    """Check every signature; `at` judges as of another moment than now (what an
+    archivist will see once certificates have expired)."""
     roots = certs.trust_roots(trust_roots)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -242,6 +387,6 @@ def pdf_verify(
         return VerificationReport([], [_("The file is not a readable PDF: %(why)s") % {"why": exc}])
     if not embedded:
         return VerificationReport([], [_("The file carries no signature.")])
-    reports = [_one(sig, roots, reader, fetching=fetching) for sig in embedded]
+    reports = [_one(sig, roots, reader, fetching=fetching, at=at) for sig in embedded]
     problems = [] if roots else [_("No trusted root is configured.")]
     return VerificationReport(reports, problems + _order_problems(reports))
