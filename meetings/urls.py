@@ -32,6 +32,22 @@ urlpatterns = [
         views_papers.version_new,
         name="version_new",
     ),
+    path(
+        "<int:pk>/papers/<int:paper_id>/v/<int:number>/sign/",
+        views_papers.paper_version_sign,
+        name="paper_sign",
+    ),
+    path(
+        "<int:pk>/papers/<int:paper_id>/v/<int:number>/seal/",
+        views_papers.paper_version_sign,
+        {"kind": "seal"},
+        name="paper_seal",
+    ),
+    path(
+        "<int:pk>/papers/<int:paper_id>/v/<int:number>/verify/",
+        views_papers.paper_version_verify,
+        name="paper_verify",
+    ),
     path("<int:pk>/leave/", views_leave.meeting_leave, name="leave"),
     path("<int:pk>/leave/<int:leave_id>/decide/", views_leave.leave_decide, name="leave_decide"),
 ]

@@ -21,7 +21,10 @@ from meetings import services
 from meetings.access import ensure_can_open_paper, ensure_can_see_paper, paper_can_open
 from meetings.forms import PaperForm, VersionForm
 from meetings.models import Meeting, MeetingPaper
+from meetings.paper_signing import ensure_can_sign_paper, ensure_can_verify_paper, paper_signing
 from meetings.views import detail_url, form_page, get_meeting, manage_editable, submit_form
+from signing import selectors as signing_selectors
+from signing.views import version_sign_page, version_verify_page
 
 
 def get_paper(meeting: Meeting, paper_id: int) -> MeetingPaper:
@@ -110,8 +113,54 @@ def paper_detail(request, pk, paper_id):
         "versions": versions,
         "can_open": paper_can_open(user=request.user, paper=paper, access=access),
         "editable": access.can_manage and paper.meeting.agenda_is_editable,
+        "signing": _signing_offer(request.user, paper, access),
     }
     return render(request, "meetings/paper.html", context)
+
+
+def _signing_offer(user, paper: MeetingPaper, access) -> dict:
+    """Which signing buttons the paper page shows beside the latest version. The
+    signing views and services decide again."""
+    rights = paper_signing(user=user, paper=paper, access=access)
+    signable = rights.is_open_for_signing
+    return {
+        "verify": rights.can_open,
+        "personal": signable
+        and rights.can_sign
+        and signing_selectors.key_of_user(user) is not None,
+        "seal": signable
+        and rights.can_seal
+        and signing_selectors.seal_key_of_body(paper.meeting.body) is not None,
+    }
+
+
+def _paper_version(paper: MeetingPaper, number: int):
+    return get_object_or_404(paper.document.versions, number=number)
+
+
+@login_required
+def paper_version_sign(request, pk, paper_id, number, kind="personal"):
+    """Sign the latest version of a paper with one's PIN (or apply the body's seal).
+    The stored original is signed, never a reader's watermarked copy."""
+    paper = get_paper(get_meeting(pk), paper_id)
+    ensure_can_verify_paper(user=request.user, paper=paper)  # before saying which versions exist
+    version = _paper_version(paper, number)
+    ensure_can_sign_paper(user=request.user, paper=paper, version=version, kind=kind)
+    return version_sign_page(
+        request,
+        version=version,
+        back_url=paper_url(paper),
+        kind=kind,
+        body=paper.meeting.body if kind == "seal" else None,
+    )
+
+
+@login_required
+def paper_version_verify(request, pk, paper_id, number):
+    paper = get_paper(get_meeting(pk), paper_id)
+    ensure_can_verify_paper(user=request.user, paper=paper)
+    version = _paper_version(paper, number)
+    return version_verify_page(request, version=version, back_url=paper_url(paper))
 
 
 def paper_open(*, actor, paper: MeetingPaper, version_number: int | None, original: bool):
