@@ -1,3 +1,14 @@
+from django.urls import path
+
+from archive import views
+
 app_name = "archive"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search_page, name="search"),
+    path("<int:pk>/", views.record_page, name="record"),
+    path("<int:pk>/original/", views.record_original, name="original"),
+    path("<int:pk>/verify/", views.record_verify_page, name="verify"),
+    path("<int:pk>/package.zip", views.record_package, name="package"),
+    path("<int:pk>/edxml/", views.record_edxml, name="edxml"),
+]

@@ -1,0 +1,80 @@
+"""Archive records: immutable, signed, final documents filed for the long term.
+
+A record points to one `documents.DocumentVersion` (whose bytes are stored under their
+SHA-256) and carries what archivists search by: the body, the kind of record, the date
+it was issued, its number, title and text. The archive knows nothing of meetings or
+ballots; the apps above it file records and describe their origin in `meta`.
+
+Full-text search lives beside the table, created by migration 0002 for the database in
+use: a generated `tsvector` column with a GIN index on PostgreSQL, an FTS5 table on
+SQLite (see archive/search.py).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from documents.models import DocumentVersion
+from people.models import Body
+
+
+class Record(models.Model):
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("Minutes")
+        BALLOT_REPORT = "ballot_report", _("Ballot report")
+        BALLOT_ANSWER = "ballot_answer", _("Signed ballot answer")
+
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="archive_records", verbose_name=_("body")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    title = models.CharField(_("title"), max_length=500)
+    number = models.CharField(_("number and symbol"), max_length=100, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    issued_on = models.DateField(_("issued on"))
+    # One record per stored version: filing the same version again finds this row.
+    version = models.OneToOneField(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        related_name="archive_record",
+        verbose_name=_("version"),
+    )
+    sha256 = models.CharField("SHA-256", max_length=64)
+    signers = models.JSONField(_("signers"), default=list, blank=True)
+    source_url = models.CharField(_("source"), max_length=500, blank=True)
+    meta = models.JSONField(_("details"), default=dict, blank=True)
+    # A correction: this record replaces the one it points to.
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrects"),
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("archive record")
+        verbose_name_plural = _("archive records")
+        ordering = ["-issued_on", "-id"]
+        indexes = [
+            models.Index(fields=["body", "kind", "issued_on"], name="archive_record_filters"),
+            models.Index(fields=["issued_on", "id"], name="archive_record_issued"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(supersedes=models.F("id")),
+                name="archive_record_not_self_superseding",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.title}" if self.number else self.title

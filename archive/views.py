@@ -1,0 +1,91 @@
+"""Archive pages: search, a record, its original, its verification and its exports."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from archive import selectors, services
+from archive.forms import SearchForm
+from documents.http import version_response
+from ecabinet.errors import Invalid
+from meetings.forms import add_service_errors
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    selectors.ensure_may_use_archive(actor=request.user)
+    bodies = list(selectors.archive_bodies(actor=request.user))
+    form = SearchForm(request.GET or None, bodies=bodies)
+    result, status = None, 200
+    if not request.GET:
+        result = selectors.record_search(actor=request.user)
+    elif form.is_valid():
+        try:
+            result = selectors.record_search(actor=request.user, **form.search_kwargs())
+        except Invalid as exc:
+            add_service_errors(form, exc)
+            status = 422
+    else:
+        status = 422
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    context = {
+        "form": form,
+        "result": result,
+        "bodies": bodies,
+        "query_string": urlencode(query),
+    }
+    return render(request, "archive/search.html", context, status=status)
+
+
+@login_required
+def record_page(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.record_get(actor=request.user, record_id=pk)
+    chain = selectors.record_chain(record=record)
+    return render(request, "archive/record.html", {"record": record, "chain": chain})
+
+
+@login_required
+def record_original(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.record_get(actor=request.user, record_id=pk)
+    data = services.record_retrieve(actor=request.user, record=record)
+    return version_response(record.version, io.BytesIO(data))
+
+
+@login_required
+def record_verify_page(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.record_get(actor=request.user, record_id=pk)
+    _data, report = services.record_verify(actor=request.user, record=record)
+    context = {
+        "report": report,
+        "version": record.version,
+        "back_url": reverse("archive:record", args=[record.pk]),
+    }
+    return render(request, "signing/verify.html", context)
+
+
+def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def record_package(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.record_get(actor=request.user, record_id=pk)
+    data = services.record_export_package(actor=request.user, record=record)
+    return _attachment(data, "application/zip", f"ho-so-luu-tru-{record.pk}.zip")
+
+
+@login_required
+def record_edxml(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.record_get(actor=request.user, record_id=pk)
+    data = services.record_export_edxml(actor=request.user, record=record)
+    return _attachment(data, "application/xml", f"van-ban-{record.pk}.edxml")
