@@ -1,7 +1,7 @@
 """Written ballots over JSON. Every write is a service call; errors have the API's shape.
 
-The secretariat's live view polls `GET /ballots/{id}/live`: the real-time event stream
-(ecabinet.realtime) is keyed by meeting, and a ballot belongs to no meeting.
+`GET /ballots/{id}/live` is the snapshot the secretariat's page fetches whenever the
+ballot's event stream (ballots/consumers.py) says something happened.
 """
 
 from __future__ import annotations

@@ -8,10 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from ballots.models import Ballot, Choice
 from ballots.services import default_recipients
 from documents.models import Document
-from meetings.forms import DATETIME_INPUT, PeopleChoiceField, add_service_errors
+from meetings.forms import DATETIME_INPUT, PeopleChoiceField, PersonChoiceField, add_service_errors
 from people.models import Body, User
+from people.selectors import body_people
 
-__all__ = ["AnswerForm", "BallotForm", "DelegationForm", "NoteForm", "add_service_errors"]
+__all__ = [
+    "AnswerForm",
+    "BallotForm",
+    "DelegationForm",
+    "MyDelegationForm",
+    "NoteForm",
+    "add_service_errors",
+]
 
 
 class DocumentChoiceField(forms.ModelMultipleChoiceField):
@@ -122,3 +130,15 @@ class DelegationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
         self.fields["deputy"].queryset = deputies
+
+
+class MyDelegationForm(forms.Form):
+    """A recipient names a person of the body to answer this ballot for them."""
+
+    deputy = PersonChoiceField(label=_("Deputy who answers for me"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, ballot: Ballot, member: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        people = body_people(body=ballot.body_id).filter(is_active=True).exclude(pk=member.pk)
+        self.fields["deputy"].queryset = people

@@ -137,6 +137,28 @@ def ballot_recipients(*, ballot: Ballot) -> list[dict]:
     return rows
 
 
+def report_signing_state(*, ballot: Ballot) -> str:
+    """Where the latest tally report stands: "none" (not issued), "issued" (to sign),
+    "signed" (to seal) or "sealed"."""
+    from signing.models import Signature, SignatureKind
+
+    if ballot.report_id is None:
+        return "none"
+    latest = ballot.report.latest_version()
+    signature = Signature.objects.filter(signed_version=latest).only("kind").first()
+    if signature is None:
+        return "issued"
+    return "sealed" if signature.kind == SignatureKind.SEAL else "signed"
+
+
+def answers_to_sign(*, ballot: Ballot, user: User) -> QuerySet[Answer]:
+    """Submitted answers this person submitted (their own, or as a deputy) and has not
+    signed yet."""
+    return ballot.answers.filter(answered_by=user, state=Answer.State.SUBMITTED).select_related(
+        "member"
+    )
+
+
 def ballot_reopenings(*, ballot: Ballot) -> QuerySet[Reopening]:
     return Reopening.objects.filter(answer__ballot=ballot).select_related(
         "answer__member", "reopened_by", "previous_version"

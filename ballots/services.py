@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ballots import scheduling
 from ballots.access import ANSWERING_ROLES, ensure_chair, ensure_secretariat
+from ballots.events import BallotClosed, ballot_publish
 from ballots.models import Answer, Ballot, Question, Reminder
 from documents.models import Document
 from ecabinet import audit
@@ -263,12 +264,9 @@ def ballot_close_due(*, ballot_id: int, now: dt.datetime | None = None) -> bool:
     ballot.state, ballot.closed_at = Ballot.State.CLOSED, now
     ballot.save(update_fields=["state", "closed_at"])
     answered = ballot.answers.filter(state__in=[Answer.State.SUBMITTED, Answer.State.SIGNED])
-    audit.record(
-        actor=None,
-        action="ballot.closed",
-        target=ballot,
-        details={"answered": answered.count(), "recipients": ballot.answers.count()},
-    )
+    counts = {"answered": answered.count(), "recipients": ballot.answers.count()}
+    audit.record(actor=None, action="ballot.closed", target=ballot, details=counts)
+    ballot_publish(ballot_id=ballot.pk, event=BallotClosed(ballot_id=ballot.pk, **counts))
     managers = body_people(body=ballot.body_id, roles={"secretariat"})
     notify(
         recipients=[*managers, *([ballot.chair] if ballot.chair else [])],

@@ -14,17 +14,19 @@ from __future__ import annotations
 import io
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ballots.access import ensure_can_view, ensure_secretariat
+from ballots.events import AnswerReopened, AnswerSubmitted, ballot_publish
 from ballots.models import Answer, AnswerItem, Ballot, Choice, Delegation, Reopening
 from ballots.pdf import answer_pdf
 from ballots.services import ballot_url
 from documents.models import DocumentType
 from documents.services import document_add_version, document_create
 from ecabinet import audit
-from ecabinet.errors import Conflict, Invalid, NotAllowed
+from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from notifications.services import notify
 from people.models import User
 
@@ -214,6 +216,15 @@ def _answer_store(
             "sha256": version.sha256,
         },
     )
+    ballot_publish(
+        ballot_id=ballot.pk,
+        event=AnswerSubmitted(
+            ballot_id=ballot.pk,
+            answer_id=answer.pk,
+            member_id=member.pk,
+            on_behalf=delegation is not None,
+        ),
+    )
     return answer
 
 
@@ -251,6 +262,10 @@ def answer_reopen(*, actor: User, answer: Answer, reason: str) -> Answer:
             "reason": reason.strip(),
             "previous_sha256": previous.sha256 if previous else "",
         },
+    )
+    ballot_publish(
+        ballot_id=ballot.pk,
+        event=AnswerReopened(ballot_id=ballot.pk, answer_id=answer.pk, member_id=answer.member_id),
     )
     notify(
         recipients=[answer.member],
@@ -306,3 +321,47 @@ def delegation_record(
         url=ballot_url(ballot),
     )
     return delegation
+
+
+@transaction.atomic
+def delegation_withdraw(*, actor: User, delegation: Delegation) -> None:
+    """The member (or the secretariat for them) takes the pen back before the deputy has
+    submitted. A draft the deputy saved is discarded: the member starts from a blank
+    sheet rather than sign off choices they did not make."""
+    ballot = Ballot.objects.select_for_update().get(pk=delegation.ballot_id)
+    delegation = Delegation.objects.filter(pk=delegation.pk).select_related("member").first()
+    if delegation is None:
+        raise NotFound(_("Delegation not found."))
+    if actor.pk != delegation.member_id:
+        ensure_can_view(user=actor, ballot=ballot)
+        ensure_secretariat(user=actor, ballot=ballot)
+    answer = Answer.objects.select_for_update().get(ballot=ballot, member=delegation.member)
+    if ballot.state != Ballot.State.OPEN or answer.is_final:
+        raise Conflict(
+            _("The answer is already final (or the ballot is not open); the delegation stays.")
+        )
+    discarded = answer.delegation_id == delegation.pk
+    if discarded:
+        answer.items.all().delete()
+        answer.state, answer.answered_by, answer.delegation = Answer.State.PENDING, None, None
+        answer.updated_at = timezone.now()
+        answer.save(update_fields=["state", "answered_by", "delegation", "updated_at"])
+    deputy = delegation.deputy
+    audit.record(
+        actor=actor,
+        action="ballot.delegation_withdrawn",
+        target=ballot,
+        details={
+            "member": delegation.member.get_username(),
+            "deputy": deputy.get_username(),
+            "discarded_draft": discarded,
+        },
+    )
+    delegation.delete()
+    notify(
+        recipients=[deputy],
+        kind="ballot.delegation_withdrawn",
+        title=_("%(m)s withdrew the delegation to answer a written ballot: %(s)s")
+        % {"m": delegation.member, "s": ballot.subject},
+        url=reverse("ballots:list"),
+    )

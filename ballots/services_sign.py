@@ -11,18 +11,23 @@ from __future__ import annotations
 import io
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive.services import record_file
 from ballots.access import ensure_secretariat
+from ballots.events import AnswerSigned, ballot_publish
 from ballots.models import Answer, Ballot
 from ballots.pdf import report_pdf
 from ballots.selectors import ballot_result
 from documents.models import DocumentType, DocumentVersion
 from documents.services import document_add_version, document_create
+from documents.text import version_text
 from ecabinet import audit
 from ecabinet.errors import Conflict, NotAllowed, NotFound
 from people.models import User
+from signing.selectors import signatures_of_document
 from signing.services import version_sign
 
 
@@ -64,6 +69,12 @@ def _answer_signed(
         target=answer,
         body_id=signed.document.body_id,
         details={"ballot_id": answer.ballot_id, "sha256": signed.sha256},
+    )
+    ballot_publish(
+        ballot_id=answer.ballot_id,
+        event=AnswerSigned(
+            ballot_id=answer.ballot_id, answer_id=answer.pk, member_id=answer.member_id
+        ),
     )
     return answer
 
@@ -128,15 +139,69 @@ def report_sign(
         body=ballot.body,
         reason="Báo cáo tổng hợp ý kiến",
     )
-    _report_signed(actor=actor, ballot=ballot, signed=signed, kind=kind)
+    # The sealed report and the signed answers go to the archive; their text is read
+    # here, outside the short transaction that records the seal.
+    filings = _archive_filings(ballot=ballot, report=signed) if kind == "seal" else []
+    _report_signed(actor=actor, ballot=ballot, signed=signed, kind=kind, filings=filings)
     return signed
 
 
 @transaction.atomic
-def _report_signed(*, actor: User, ballot: Ballot, signed: DocumentVersion, kind: str) -> None:
+def _report_signed(
+    *, actor: User, ballot: Ballot, signed: DocumentVersion, kind: str, filings=()
+) -> None:
     audit.record(
         actor=actor,
         action="ballot.report_sealed" if kind == "seal" else "ballot.report_signed",
         target=ballot,
         details={"version": signed.number, "sha256": signed.sha256},
     )
+    for filing in filings:
+        record_file(actor=actor, body=ballot.body, **filing)
+
+
+def _signer_names(version: DocumentVersion) -> list[str]:
+    names = []
+    for sig in signatures_of_document(version.document).order_by("pk"):
+        seal = sig.key.kind == "seal" and sig.key.body is not None
+        names.append(sig.key.body.name if seal else sig.signer.display_name)
+    return names
+
+
+def _archive_filings(*, ballot: Ballot, report: DocumentVersion) -> list[dict]:
+    """What the archive files once the report is sealed: the report, and every signed
+    answer of the ballot (kinds "ballot_report" and "ballot_answer")."""
+    questions = "\n".join(q.text for q in ballot.questions.order_by("number"))
+    meta = {"ballot_id": ballot.pk, "ballot_subject": ballot.subject}
+    source_url = reverse("ballots:detail", args=[ballot.pk])
+    filings = [
+        {
+            "kind": "ballot_report",
+            "title": f"Báo cáo tổng hợp ý kiến: {ballot.subject}",
+            "text": "\n".join(
+                [ballot.subject, ballot.summary, questions, *version_text(version=report)]
+            ),
+            "issued_on": timezone.localdate(),
+            "version": report,
+            "signers": _signer_names(report),
+            "source_url": source_url,
+            "meta": meta,
+        }
+    ]
+    answers = ballot.answers.filter(
+        state=Answer.State.SIGNED, signed_version__isnull=False
+    ).select_related("member", "answered_by", "signed_version__document")
+    for answer in answers.order_by("pk"):
+        filings.append(
+            {
+                "kind": "ballot_answer",
+                "title": f"Phiếu lấy ý kiến: {ballot.subject} - {answer.member.display_name}",
+                "text": "\n".join([ballot.subject, *version_text(version=answer.signed_version)]),
+                "issued_on": timezone.localdate(answer.signed_at),
+                "version": answer.signed_version,
+                "signers": _signer_names(answer.signed_version),
+                "source_url": source_url,
+                "meta": {**meta, "answer_id": answer.pk, "member_id": answer.member_id},
+            }
+        )
+    return filings

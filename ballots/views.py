@@ -16,12 +16,21 @@ from django.views.decorators.http import require_POST
 
 from ballots import selectors, services
 from ballots.access import ensure_can_view, ensure_secretariat
-from ballots.forms import AnswerForm, BallotForm, DelegationForm, add_service_errors
+from ballots.events import ballot_stream
+from ballots.forms import (
+    AnswerForm,
+    BallotForm,
+    DelegationForm,
+    MyDelegationForm,
+    add_service_errors,
+)
 from ballots.models import Answer, Ballot
 from ballots.services_answers import answer_save, answer_submit
 from ecabinet.errors import Invalid
+from ecabinet.realtime.events import last_seq
 from people.models import Body, Role, User
 from people.selectors import user_bodies, user_has_role
+from signing.forms import PinForm
 
 
 def detail_url(ballot: Ballot, anchor: str = "") -> str:
@@ -137,7 +146,54 @@ def _answer_forms(request, ballot, access, bound=None):
     return sheets
 
 
-def _detail(request, pk, *, bound=None, delegation_form=None, status=200):
+def _sign_context(request, ballot, access, sign_form, report_form) -> dict:
+    """The PIN boxes: one per answer this person submitted and has not signed, and the
+    report's signature then seal for the secretariat."""
+    bound_id, bound = sign_form or (None, None)
+    to_sign = [
+        {"answer": a, "form": bound if a.pk == bound_id else PinForm(prefix=f"sign{a.pk}")}
+        for a in selectors.answers_to_sign(ballot=ballot, user=request.user)
+    ]
+    context = {"to_sign": to_sign}
+    if access.can_manage and ballot.report_id:
+        state = selectors.report_signing_state(ballot=ballot)
+        kind = {"issued": "personal", "signed": "seal"}.get(state)
+        context["report_state"], context["report_kind"] = state, kind
+        posted_kind, posted = report_form or (None, None)
+        if kind:
+            context["report_form"] = posted if posted_kind == kind else PinForm(prefix="report")
+        if posted is not None and posted_kind != kind:
+            # A refused step that is not the next one (a seal before the signature).
+            context["report_refusal"] = [*posted.non_field_errors(), *posted["pin"].errors]
+    return context
+
+
+def _delegation_context(request, ballot, access, my_delegation_form) -> dict:
+    """A recipient's own delegation: record one while the answer is open, or withdraw
+    it before the deputy has submitted."""
+    if not (access.is_recipient and ballot.is_open):
+        return {}
+    mine = ballot.answers.filter(member=request.user).first()
+    delegation = ballot.delegations.filter(member=request.user).select_related("deputy").first()
+    context = {"my_delegation": delegation, "my_answer_final": mine.is_final}
+    if delegation is None and not mine.is_final:
+        context["my_delegation_form"] = my_delegation_form or MyDelegationForm(
+            ballot=ballot, member=request.user
+        )
+    return context
+
+
+def _detail(
+    request,
+    pk,
+    *,
+    bound=None,
+    delegation_form=None,
+    sign_form=None,
+    report_form=None,
+    my_delegation_form=None,
+    status=200,
+):
     ballot, access = _visible(request, pk)
     context = {
         "ballot": ballot,
@@ -148,11 +204,14 @@ def _detail(request, pk, *, bound=None, delegation_form=None, status=200):
         "sheets": _answer_forms(request, ballot, access, bound),
         "my_answers": ballot.answers.filter(member=request.user).select_related("answered_by"),
         "reopenings": selectors.ballot_reopenings(ballot=ballot),
+        **_sign_context(request, ballot, access, sign_form, report_form),
+        **_delegation_context(request, ballot, access, my_delegation_form),
     }
     if access.sees_all_answers:
         context["recipients"] = selectors.ballot_recipients(ballot=ballot)
         context["result"] = selectors.ballot_result(ballot=ballot)
         context["delegations"] = ballot.delegations.select_related("member", "deputy")
+        context["live_seq"] = last_seq(stream=ballot_stream(ballot.pk))
     if access.is_secretariat and ballot.state != Ballot.State.CLOSED:
         context["delegation_form"] = delegation_form or DelegationForm(
             members=User.objects.filter(ballot_answers__ballot=ballot),

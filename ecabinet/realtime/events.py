@@ -4,6 +4,9 @@ An event is a small frozen dataclass named <Noun><PastTense>. `publish()` stores
 meeting's stream with the next sequence number, inside the caller's transaction, and
 sends it to the meeting's group only after that transaction commits: a tablet never sees
 a change that was rolled back, and a tablet that missed the send reads it from the log.
+
+A meeting is the usual stream; a thing that belongs to no meeting (a written ballot) has
+its own, named by a `Stream` ("ballot:<id>", group "ballot.<id>"), with the same rules.
 """
 
 from __future__ import annotations
@@ -45,12 +48,39 @@ class Event:
         return json.loads(json.dumps(dataclasses.asdict(self), cls=DjangoJSONEncoder))
 
 
+@dataclass(frozen=True)
+class Stream:
+    """One numbered event log and the group its live events go to."""
+
+    kind: str  # "meeting", "ballot"
+    id: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @property
+    def group(self) -> str:
+        return f"{self.kind}.{self.id}"
+
+    @property
+    def message_type(self) -> str:
+        # Channels calls the consumer's `<kind>_event` method.
+        return f"{self.kind}.event"
+
+
+def _stream(meeting_id: int | None, stream: Stream | None) -> Stream:
+    if (meeting_id is None) == (stream is None):
+        raise TypeError("give either meeting_id or stream")
+    return stream if stream is not None else Stream("meeting", meeting_id)
+
+
 def meeting_stream(meeting_id: int) -> str:
-    return f"meeting:{meeting_id}"
+    return Stream("meeting", meeting_id).key
 
 
 def meeting_group(meeting_id: int) -> str:
-    return f"meeting.{meeting_id}"
+    return Stream("meeting", meeting_id).group
 
 
 def message_for(stored: StoredEvent) -> dict[str, Any]:
@@ -63,12 +93,15 @@ def message_for(stored: StoredEvent) -> dict[str, Any]:
     }
 
 
-def publish(*, meeting_id: int, event: Event) -> StoredEvent:
-    """Store the event in the meeting's stream and send it to the meeting's tablets
-    after commit. Call it from a service, inside its transaction."""
+def publish(
+    *, meeting_id: int | None = None, event: Event, stream: Stream | None = None
+) -> StoredEvent:
+    """Store the event in the meeting's stream (or the given `stream`) and send it to
+    that stream's group after commit. Call it from a service, inside its transaction."""
     if not event.type:
         raise TypeError("publish() needs an Event subclass with a type")
-    key = meeting_stream(meeting_id)
+    target = _stream(meeting_id, stream)
+    key = target.key
     # No savepoint of its own: publish() runs inside the service's transaction, and
     # anything failing here fails that whole transaction anyway.
     with transaction.atomic(savepoint=False):
@@ -84,27 +117,26 @@ def publish(*, meeting_id: int, event: Event) -> StoredEvent:
         )
     # Encoded here once: a room of hundreds of tablets would otherwise encode it per tablet.
     message = {
-        "type": "meeting.event",
+        "type": target.message_type,
         "seq": stored.seq,
         "event": stored.type,
         "item_id": stored.item_id,
         "text": json.dumps(message_for(stored), cls=DjangoJSONEncoder),
     }
-    transaction.on_commit(lambda: send_after_commit(meeting_group(meeting_id), message))
+    transaction.on_commit(lambda: send_after_commit(target.group, message))
     return stored
 
 
-def events_after(*, meeting_id: int, after: int, limit: int) -> list[StoredEvent]:
-    return list(
-        StoredEvent.objects.filter(stream=meeting_stream(meeting_id), seq__gt=after).order_by(
-            "seq"
-        )[:limit]
-    )
+def events_after(
+    *, meeting_id: int | None = None, after: int, limit: int, stream: Stream | None = None
+) -> list[StoredEvent]:
+    key = _stream(meeting_id, stream).key
+    return list(StoredEvent.objects.filter(stream=key, seq__gt=after).order_by("seq")[:limit])
 
 
-def last_seq(*, meeting_id: int) -> int:
+def last_seq(*, meeting_id: int | None = None, stream: Stream | None = None) -> int:
     return (
-        EventStream.objects.filter(key=meeting_stream(meeting_id))
+        EventStream.objects.filter(key=_stream(meeting_id, stream).key)
         .values_list("last_seq", flat=True)
         .first()
         or 0

@@ -1,7 +1,7 @@
 """The per-meeting event log: the one record of what every tablet must have seen.
 
 The channel layer delivers at most once; this table is what a tablet that dropped off
-catches up from. Each stream (one per meeting) numbers its events 1, 2, 3… without gaps:
+catches up from. Each stream (a meeting, a ballot) numbers its events 1, 2, 3… without gaps:
 the counter row is locked while an event is written, in the same transaction as the
 change it describes.
 """

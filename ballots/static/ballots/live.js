@@ -1,22 +1,49 @@
-// Written ballots: the secretariat's list of recipients refreshes itself.
-// The meeting event stream is keyed by meeting, so a ballot polls a small JSON endpoint
-// instead. Every page works without this file.
+// Written ballots: the secretariat's list of recipients follows the answers live.
+// The ballot's WebSocket (/ws/ballots/<id>/) says when something happened; the page then
+// fetches the snapshot (/api/ballots/<id>/live), which is the truth, so an event that
+// never arrives costs nothing but a delay. While the socket is down the page reconnects
+// with back-off and checks the snapshot slowly. Every page works without this file.
 (function () {
   "use strict";
   var box = document.querySelector("[data-live-url]");
   if (!box) return;
   var url = box.dataset.liveUrl;
-  var every = 5000;
+  var status = box.querySelector("[data-live=status]");
+  var seq = parseInt(box.dataset.liveSeq || "0", 10) || 0;
+  var SLOW_POLL = 30000;
+  var backoff = 1000;
+  var socket = null;
+  var pollTimer = null;
+  var fetching = false;
+  var again = false;
 
   function text(el, value) {
     if (el && el.textContent !== value) el.textContent = value;
   }
 
+  function setOnline(online) {
+    box.dataset.liveState = online ? "online" : "offline";
+    if (status) text(status, online ? status.dataset.onlineText : status.dataset.offlineText);
+  }
+
+  function applyResult(result) {
+    (result.questions || []).forEach(function (q) {
+      var el = document.querySelector('[data-testid=result-question][data-number="' + q.number + '"]');
+      if (!el) return;
+      ["agree", "disagree", "other"].forEach(function (key) {
+        text(el.querySelector("[data-live=" + key + "]"), String(q[key]));
+      });
+      text(el.querySelector("[data-live=not_answered]"), String(result.not_answered));
+    });
+  }
+
   function apply(data) {
     text(box.querySelector("[data-live=answered]"), String(data.answered));
+    if (data.result) applyResult(data.result);
     data.rows.forEach(function (row) {
       var tr = box.querySelector('tr[data-member-id="' + row.member_id + '"]');
       if (!tr) return;
+      tr.dataset.state = row.state;
       var state = tr.querySelector("[data-live=state] .badge");
       if (state) {
         state.className = "badge badge--" + row.state;
@@ -27,16 +54,77 @@
         text(when, new Date(row.submitted_at).toLocaleString());
       }
     });
+    // Closing or a reopened answer changes more than this list: take the whole page.
     if (data.state !== "open") window.location.reload();
   }
 
-  function poll() {
-    if (document.hidden) return window.setTimeout(poll, every);
+  // One fetch at a time; events arriving meanwhile ask for one more afterwards.
+  function refresh() {
+    if (fetching) {
+      again = true;
+      return;
+    }
+    fetching = true;
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (data) apply(data); })
-      .catch(function () { /* a weak network: try again at the next tick */ })
-      .then(function () { window.setTimeout(poll, every); });
+      .catch(function () { /* a weak network: the next event or poll tries again */ })
+      .then(function () {
+        fetching = false;
+        if (again) {
+          again = false;
+          refresh();
+        }
+      });
   }
-  window.setTimeout(poll, every);
+
+  function slowPoll() {
+    if (pollTimer) return;
+    pollTimer = window.setInterval(function () {
+      if (!document.hidden) refresh();
+    }, SLOW_POLL);
+  }
+
+  function stopPoll() {
+    if (pollTimer) window.clearInterval(pollTimer);
+    pollTimer = null;
+  }
+
+  function connect() {
+    if (!("WebSocket" in window)) return slowPoll();
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + window.location.host + box.dataset.liveSocket);
+    socket.onopen = function () {
+      socket.send(JSON.stringify({ type: "hello", after: seq }));
+    };
+    socket.onmessage = function (message) {
+      var frame;
+      try {
+        frame = JSON.parse(message.data);
+      } catch (e) {
+        return;
+      }
+      if (typeof frame.seq === "number") seq = Math.max(seq, frame.seq);
+      if (frame.type === "ready") {
+        backoff = 1000;
+        stopPoll();
+        setOnline(true);
+        refresh(); // whatever happened before the socket opened
+      } else if (frame.type === "event" || frame.type === "resync") {
+        refresh();
+      }
+    };
+    socket.onclose = function (event) {
+      socket = null;
+      setOnline(false);
+      if (event.code === 4401 || event.code === 4403 || event.code === 4404) {
+        return slowPoll(); // not allowed on the socket: do not hammer it
+      }
+      slowPoll();
+      window.setTimeout(connect, backoff + Math.random() * 500);
+      backoff = Math.min(backoff * 2, 30000);
+    };
+  }
+
+  connect();
 })();
