@@ -60,9 +60,11 @@ test-postgres: setup ## Run the tests on PostgreSQL and Redis
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: setup ## Broadcast latency (50/200/500 tablets) and a 500-voter vote storm, against bare websockets (needs Redis)
+bench: setup ## Live room, signing, minutes and archive search, each beside a baseline of the same run (needs PostgreSQL and Redis)
 	$(PY) -m bench.broadcast --tablets 50 200 500 --rate 5 --seconds 6
 	$(PY) -m bench.vote_storm --voters 500 --duplicates 0.2
+	$(PY) -m bench.signing --pages 20 --repeat 5
+	$(PY) -m bench.archive_search --docs 100000
 
 .PHONY: lint
 lint: .venv/.installed ## Check style (ruff)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ballots.models import Answer, Ballot, Delegation, Heartbeat, Reopening
 from ballots.sweep import HEARTBEAT
@@ -232,10 +233,20 @@ def ballots_health(*, now: dt.datetime | None = None) -> dict:
             % {"s": settings.BALLOT_WORKER_STALE_SECONDS}
         )
     if overdue:
-        warnings.append(_("%(n)d background tasks are overdue.") % {"n": overdue})
+        warnings.append(
+            ngettext(
+                "%(n)d background task is overdue.", "%(n)d background tasks are overdue.", overdue
+            )
+            % {"n": overdue}
+        )
     if past_due:
         warnings.append(
-            _("%(n)d ballots are past their deadline but not yet closed.") % {"n": past_due}
+            ngettext(
+                "%(n)d ballot is past its deadline but not yet closed.",
+                "%(n)d ballots are past their deadline but not yet closed.",
+                past_due,
+            )
+            % {"n": past_due}
         )
     return {
         "now": now,
