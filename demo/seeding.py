@@ -22,6 +22,7 @@ from demo.data import BODIES, EMAIL_DOMAIN, PASSWORD, BodySpec, ItemSpec, Meetin
 from demo.papers import Period, paper_pdf
 from demo.seed_ballots import seed_ballots
 from demo.seed_drafts import seed_drafts
+from demo.seed_minutes import seed_minutes
 from meetings import services as meetings
 from meetings.models import AgendaItem, Meeting, Position
 from people.models import Body, Membership, User
@@ -64,6 +65,7 @@ def seed_demo(*, today: dt.date | None = None) -> SeedReport:
         _meeting(body, spec.meeting, people, today, report)
     report.meetings_created += ["draft circulation"] if seed_drafts() else []
     report.meetings_created += ["written ballot"] if seed_ballots() else []
+    report.meetings_created += ["signed minutes"] if seed_minutes() else []
     return report
 
 

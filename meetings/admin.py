@@ -9,6 +9,7 @@ from meetings.models import AgendaItem, LeaveRequest, Meeting, MeetingPaper, Par
 
 class ItemInline(admin.TabularInline):
     model = AgendaItem
+    fk_name = "meeting"
     fields = ["order", "title", "presenting_agency", "duration_minutes"]
     readonly_fields = fields
     extra = 0

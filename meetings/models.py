@@ -80,6 +80,16 @@ class AgendaItem(models.Model):
     )
     presenter_name = models.CharField(_("presenter (name)"), max_length=200, blank=True)
     duration_minutes = models.PositiveIntegerField(_("planned duration (minutes)"), default=30)
+    # "Approve the minutes of the previous meeting": the meeting whose minutes this item
+    # approves (minutes/ links its page; meetings stays below minutes).
+    minutes_of = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approves the minutes of"),
+    )
 
     class Meta:
         verbose_name = _("agenda item")

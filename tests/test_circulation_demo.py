@@ -6,11 +6,15 @@ import pytest
 from django.core.management import call_command
 
 from circulation.models import Circulation, Comment
+from tests import pki_fixtures
 
 pytestmark = pytest.mark.django_db
 
+# Seeding signs the demo minutes: with the tests' own PKI, never the checkout's var/pki.
+dev_pki, signing_settings = pki_fixtures.dev_pki, pki_fixtures.signing_settings
 
-def test_the_demo_has_a_draft_with_two_versions_and_an_answered_comment():
+
+def test_the_demo_has_a_draft_with_two_versions_and_an_answered_comment(signing_settings):
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     circulation = Circulation.objects.get()

@@ -15,8 +15,12 @@ from ecabinet.audit.services import chain_verify
 from meetings.models import AgendaItem, Meeting, Participant, Position
 from people.models import Body, Membership, Role, User
 from people.selectors import body_chair, body_members
+from tests import pki_fixtures
 
 pytestmark = pytest.mark.django_db
+
+# Seeding signs the demo minutes: with the tests' own PKI, never the checkout's var/pki.
+dev_pki, signing_settings = pki_fixtures.dev_pki, pki_fixtures.signing_settings
 
 COUNTED = (
     User,
@@ -42,7 +46,9 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
-def test_seed_demo_builds_the_government_with_a_published_meeting_and_real_papers():
+def test_seed_demo_builds_the_government_with_a_published_meeting_and_real_papers(
+    signing_settings,
+):
     output = seed()
 
     government = Body.objects.get(name=GOVERNMENT.name)
@@ -55,7 +61,7 @@ def test_seed_demo_builds_the_government_with_a_published_meeting_and_real_paper
     assert len(members) >= 20
     assert all(m.full_name and m.title and m.organisation for m in members)
 
-    meeting = Meeting.objects.get(body=government)
+    meeting = Meeting.objects.get(body=government, state=Meeting.State.PUBLISHED)
     assert meeting.title.startswith("Phiên họp Chính phủ thường kỳ tháng ")
     assert meeting.state == Meeting.State.PUBLISHED
     items = list(meeting.items.all())
@@ -88,13 +94,16 @@ def test_seed_demo_builds_the_government_with_a_published_meeting_and_real_paper
     assert Meeting.objects.get(body=province).state == Meeting.State.DRAFT
     assert Membership.objects.filter(body=province, role=Role.SECRETARIAT).exists()
 
-    assert AuditEntry.objects.filter(action="meeting.published").count() == 1
+    # The published meeting, and the past one that was published, held and closed.
+    assert AuditEntry.objects.filter(action="meeting.published").count() == 2
+    closed = Meeting.objects.get(body=government, state=Meeting.State.CLOSED)
+    assert closed.minutes.get().state == "archived"
     assert chain_verify() == []
     assert Client().login(username="thutuong", password=PASSWORD)
     assert "thutuong" in output and PASSWORD in output
 
 
-def test_running_seed_demo_twice_changes_nothing():
+def test_running_seed_demo_twice_changes_nothing(signing_settings):
     seed()
     before = counts()
 
