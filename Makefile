@@ -64,6 +64,7 @@ bench: setup ## Live room, signing, minutes and archive search, each beside a ba
 	$(PY) -m bench.broadcast --tablets 50 200 500 --rate 5 --seconds 6
 	$(PY) -m bench.vote_storm --voters 500 --duplicates 0.2
 	$(PY) -m bench.signing --pages 20 --repeat 5
+	$(PY) -m bench.minutes --pages 10 50 200
 	$(PY) -m bench.archive_search --docs 100000
 
 .PHONY: lint
