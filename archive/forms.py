@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Record
-from meetings.forms import DATE_INPUT
+from ecabinet.forms import DATE_INPUT
 
 
 class SearchForm(forms.Form):

@@ -14,7 +14,7 @@ from archive import selectors, services
 from archive.forms import SearchForm
 from documents.http import version_response
 from ecabinet.errors import Invalid
-from meetings.forms import add_service_errors
+from ecabinet.forms import add_service_errors
 
 
 @login_required

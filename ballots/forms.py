@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from ballots.models import Ballot, Choice
 from ballots.services import default_recipients
 from documents.models import Document
-from meetings.forms import DATETIME_INPUT, PeopleChoiceField, PersonChoiceField, add_service_errors
+from ecabinet.forms import DATETIME_INPUT, add_service_errors
+from meetings.forms import PeopleChoiceField, PersonChoiceField
 from people.models import Body, User
 from people.selectors import body_people
 

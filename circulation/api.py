@@ -24,8 +24,10 @@ from circulation.schemas import (
 from circulation.selectors import circulation_for, drafts_received, drafts_sent
 from documents.http import source_response, version_response
 from ecabinet.api import ERRORS
-from ecabinet.errors import Invalid
+from ecabinet.errors import Invalid, NotAllowed
 from people.models import Body, User
+from signing import api as signing_api
+from signing.schemas import SignIn, SignOut, VerifyOut
 
 router = Router(tags=["drafts"])
 
@@ -217,3 +219,31 @@ def version_source(request: HttpRequest, draft_id: int, number: int):
         actor=request.user, circulation=circulation, number=number
     )
     return source_response(version, handle)
+
+
+# --- Signing a version --------------------------------------------------------------
+# Whoever may open the draft signs it with their own key; the body's secretariat applies
+# its seal (signing.services.version_sign checks the key and the order).
+
+
+def _draft_version(request: HttpRequest, draft_id: int, number: int):
+    circulation, access = circulation_for(user=request.user, pk=draft_id)
+    if not access.can_open:
+        raise NotAllowed(_("This draft is confidential; only its named recipients may open it."))
+    return circulation, signing_api.version_numbered(circulation.document, number)
+
+
+@router.post("/drafts/{draft_id}/versions/{number}/sign", response={201: SignOut, **ERRORS})
+def draft_version_sign(request: HttpRequest, draft_id: int, number: int, data: SignIn):
+    """Sign the latest version of a draft with my key, or (secretariat) apply the body's
+    seal. A wrong PIN signs nothing and answers 422 with the attempts left."""
+    circulation, version = _draft_version(request, draft_id, number)
+    signing_api.ensure_latest(version)
+    return signing_api.version_sign_json(request, version, data, circulation.body)
+
+
+@router.get("/drafts/{draft_id}/versions/{number}/verify", response={200: VerifyOut, **ERRORS})
+def draft_version_verify(request: HttpRequest, draft_id: int, number: int):
+    """The same report as the verify page, for the stored bytes of the version."""
+    _circulation, version = _draft_version(request, draft_id, number)
+    return signing_api.version_verify_json(request, version)

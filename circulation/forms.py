@@ -1,5 +1,5 @@
 """HTML forms for the draft pages: they parse; the services decide (and their `Invalid`
-errors are copied back onto the form by `add_service_errors`)."""
+errors are copied back onto the form by `ecabinet.forms.add_service_errors`)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from circulation.models import Comment
 from documents.models import Confidentiality, DocumentType, Urgency
-from ecabinet.errors import Invalid
 from people.models import Body, User
 from people.selectors import body_members, body_people
 
 ACCEPT = ".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document"  # noqa: E501
-
-
-def add_service_errors(form: forms.Form, error: Invalid) -> None:
-    shown: set[str] = set()
-    for name, messages in error.fields.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
-            shown.add(str(message))
-    if error.message not in shown:
-        form.add_error(None, error.message)
 
 
 class PeopleField(forms.ModelMultipleChoiceField):

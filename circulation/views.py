@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from circulation import services
 from circulation.access import can_circulate
-from circulation.forms import CirculateForm, CommentForm, VersionForm, add_service_errors
+from circulation.forms import CirculateForm, CommentForm, VersionForm
 from circulation.selectors import (
     circulation_for,
     comments_by_version,
@@ -25,6 +25,7 @@ from circulation.selectors import (
 )
 from documents.http import source_response, version_response
 from ecabinet.errors import Invalid, NotAllowed
+from ecabinet.forms import add_service_errors
 from people.models import Body
 from people.selectors import user_bodies
 from signing import selectors as signing_selectors

@@ -15,9 +15,12 @@ from ecabinet.errors import Invalid
 from meetings import services
 from meetings.access import ensure_can_manage, ensure_can_see_paper, paper_can_open
 from meetings.models import Meeting, MeetingPaper
+from meetings.paper_signing import ensure_can_sign_paper, ensure_can_verify_paper
 from meetings.schemas import PaperIn, PaperOut, VersionIn, VersionOut, paper_brief
 from meetings.views_papers import paper_open  # the one place that decides "original"
 from people.models import User
+from signing import api as signing_api
+from signing.schemas import SignIn, SignOut, VerifyOut
 
 router = Router(tags=["papers"])
 
@@ -113,3 +116,33 @@ def paper_file(request: HttpRequest, paper_id: int, v: int | None = None, origin
         actor=request.user, paper=_paper(paper_id), version_number=v, original=original
     )
     return version_response(version, handle)
+
+
+# --- Signing a paper's version ------------------------------------------------------
+
+
+def _paper_for_signing(paper_id: int) -> MeetingPaper:
+    return get_object_or_404(
+        MeetingPaper.objects.select_related("meeting__body", "item", "document"), pk=paper_id
+    )
+
+
+@router.post("/papers/{paper_id}/versions/{number}/sign", response={201: SignOut, **ERRORS})
+def paper_version_sign(request: HttpRequest, paper_id: int, number: int, data: SignIn):
+    """Sign the latest version of a meeting paper: the presenter's side, the chair and
+    the secretariat with their own keys; the secretariat also with the body's seal.
+    The stored original is signed, never a reader's watermarked copy."""
+    paper = _paper_for_signing(paper_id)
+    ensure_can_verify_paper(user=request.user, paper=paper)  # before saying which versions exist
+    version = signing_api.version_numbered(paper.document, number)
+    ensure_can_sign_paper(user=request.user, paper=paper, version=version, kind=data.kind)
+    return signing_api.version_sign_json(request, version, data, paper.meeting.body)
+
+
+@router.get("/papers/{paper_id}/versions/{number}/verify", response={200: VerifyOut, **ERRORS})
+def paper_version_verify(request: HttpRequest, paper_id: int, number: int):
+    paper = _paper_for_signing(paper_id)
+    ensure_can_verify_paper(user=request.user, paper=paper)
+    return signing_api.version_verify_json(
+        request, signing_api.version_numbered(paper.document, number)
+    )

@@ -11,26 +11,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Confidentiality, DocumentType, Urgency
-from ecabinet.errors import Invalid
+from ecabinet.forms import DATE_INPUT, DATETIME_INPUT
 from meetings.models import AgendaItem, Meeting, Position
 from people.models import Body, User
 from people.selectors import body_people
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: Invalid) -> None:
-    """Show a service's `Invalid` on the form: per field where the form has that field,
-    otherwise at the top, so nothing the service said is lost."""
-    shown: set[str] = set()
-    for name, messages in error.fields.items():
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
-            shown.add(str(message))
-    if error.message not in shown:
-        form.add_error(None, error.message)
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -21,15 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
+from ecabinet.forms import add_service_errors
 from meetings import services
 from meetings.access import MeetingAccess, ensure_can_manage, ensure_can_view
-from meetings.forms import (
-    GuestForm,
-    ItemForm,
-    MeetingForm,
-    PositionForm,
-    add_service_errors,
-)
+from meetings.forms import GuestForm, ItemForm, MeetingForm, PositionForm
 from meetings.models import AgendaItem, LeaveRequest, Meeting, Participant
 from meetings.selectors import (
     agenda_for,

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecabinet.errors import Invalid, NotAllowed
+from ecabinet.forms import add_service_errors
 from meetings import services
 from meetings.access import ensure_can_view
-from meetings.forms import LeaveDecideForm, LeaveRequestForm, add_service_errors
+from meetings.forms import LeaveDecideForm, LeaveRequestForm
 from meetings.models import LeaveRequest, Meeting, Participant
 from meetings.selectors import leave_requests_for
 from meetings.views import get_meeting

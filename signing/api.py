@@ -1,11 +1,6 @@
-"""Signing over JSON: my keys, signing a version of a draft or a meeting paper with a
-PIN, verifying a version, and unlocking a key after too many wrong PINs.
-
-Who may sign what is decided exactly as on the pages: a draft by circulation's access
-rules (whoever may open it signs with their own key; the seal is the body's
-secretariat's), a meeting paper by `meetings.paper_signing`. This module is imported
-only by `ecabinet/api.py`; the signing services below it know nothing of drafts or
-meetings.
+"""Signing over JSON: my keys, unlocking a key after too many wrong PINs, and the
+helpers with which the apps above (circulation for drafts, meetings for papers) answer
+their own sign and verify endpoints once they have decided who may sign what.
 """
 
 from __future__ import annotations
@@ -13,22 +8,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from circulation.selectors import circulation_for
 from documents.models import DocumentVersion
 from documents.services import version_read_original
 from ecabinet.api import ERRORS
-from ecabinet.errors import Conflict, NotAllowed, NotFound
-from meetings.models import MeetingPaper
-from meetings.paper_signing import ensure_can_sign_paper, ensure_can_verify_paper
+from ecabinet.errors import Conflict, NotFound
 from people.models import Body, User
 from signing import selectors, services
 from signing.models import SignatureKind, SigningKey
-from signing.schemas import KeyOut, SignIn, SignOut, VerifyOut
+from signing.schemas import KeyOut, SignIn
 from signing.verify import pdf_verify
 
 router = Router(tags=["signing"])
@@ -123,14 +114,14 @@ def _version_out(version: DocumentVersion) -> dict:
     }
 
 
-def _version(document, number: int) -> DocumentVersion:
+def version_numbered(document, number: int) -> DocumentVersion:
     version = document.versions.filter(number=number).first()
     if version is None:
         raise NotFound(_("That version does not exist."))
     return version
 
 
-def _ensure_latest(version: DocumentVersion) -> None:
+def ensure_latest(version: DocumentVersion) -> None:
     # Checked before the PIN is used: each signature makes a new version, so an older
     # one could not be stored anyway (version_sign checks again under a lock).
     latest = version.document.versions.order_by("-number").values_list("pk", flat=True).first()
@@ -138,7 +129,9 @@ def _ensure_latest(version: DocumentVersion) -> None:
         raise Conflict(_("Only the latest version can be signed; open it and sign that one."))
 
 
-def _sign(request: HttpRequest, version: DocumentVersion, data: SignIn, body: Body):
+def version_sign_json(request: HttpRequest, version: DocumentVersion, data: SignIn, body: Body):
+    """Sign with the PIN from the request and answer 201 with the new version and the
+    signature. The caller has checked who may sign; version_sign checks the key."""
     signed = services.version_sign(
         actor=request.user,
         version=version,
@@ -166,54 +159,7 @@ def _sign(request: HttpRequest, version: DocumentVersion, data: SignIn, body: Bo
     )
 
 
-def _verify(request: HttpRequest, version: DocumentVersion) -> dict:
+def version_verify_json(request: HttpRequest, version: DocumentVersion) -> dict:
+    """The verify page's report on the stored bytes of the version."""
     data = version_read_original(actor=request.user, version=version, purpose="verify")
     return {"version": _version_out(version), **pdf_verify(data).as_dict()}
-
-
-def _draft_version(request: HttpRequest, draft_id: int, number: int):
-    circulation, access = circulation_for(user=request.user, pk=draft_id)
-    if not access.can_open:
-        raise NotAllowed(_("This draft is confidential; only its named recipients may open it."))
-    return circulation, _version(circulation.document, number)
-
-
-@router.post("/drafts/{draft_id}/versions/{number}/sign", response={201: SignOut, **ERRORS})
-def draft_version_sign(request: HttpRequest, draft_id: int, number: int, data: SignIn):
-    """Sign the latest version of a draft with my key, or (secretariat) apply the body's
-    seal. A wrong PIN signs nothing and answers 422 with the attempts left."""
-    circulation, version = _draft_version(request, draft_id, number)
-    _ensure_latest(version)
-    return _sign(request, version, data, circulation.body)
-
-
-@router.get("/drafts/{draft_id}/versions/{number}/verify", response={200: VerifyOut, **ERRORS})
-def draft_version_verify(request: HttpRequest, draft_id: int, number: int):
-    """The same report as the verify page, for the stored bytes of the version."""
-    _circulation, version = _draft_version(request, draft_id, number)
-    return _verify(request, version)
-
-
-def _paper(paper_id: int):
-    return get_object_or_404(
-        MeetingPaper.objects.select_related("meeting__body", "item", "document"), pk=paper_id
-    )
-
-
-@router.post("/papers/{paper_id}/versions/{number}/sign", response={201: SignOut, **ERRORS})
-def paper_version_sign(request: HttpRequest, paper_id: int, number: int, data: SignIn):
-    """Sign the latest version of a meeting paper: the presenter's side, the chair and
-    the secretariat with their own keys; the secretariat also with the body's seal.
-    The stored original is signed, never a reader's watermarked copy."""
-    paper = _paper(paper_id)
-    ensure_can_verify_paper(user=request.user, paper=paper)  # before saying which versions exist
-    version = _version(paper.document, number)
-    ensure_can_sign_paper(user=request.user, paper=paper, version=version, kind=data.kind)
-    return _sign(request, version, data, paper.meeting.body)
-
-
-@router.get("/papers/{paper_id}/versions/{number}/verify", response={200: VerifyOut, **ERRORS})
-def paper_version_verify(request: HttpRequest, paper_id: int, number: int):
-    paper = _paper(paper_id)
-    ensure_can_verify_paper(user=request.user, paper=paper)
-    return _verify(request, _version(paper.document, number))
