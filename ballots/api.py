@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 
 from ballots import selectors, services
 from ballots.access import ensure_can_view
+from ballots.live import ballot_live_snapshot
 from ballots.models import Answer, Ballot
 from ballots.services_answers import answer_reopen, answer_save, answer_submit, delegation_record
 from ballots.views_files import ensure_health_viewer
@@ -234,9 +235,10 @@ def answer_reopen_api(request: HttpRequest, ballot_id: int, answer_id: int, payl
 @router.get("/ballots/{ballot_id}/live", response={200: dict, **ERRORS})
 def ballot_live(request: HttpRequest, ballot_id: int):
     ballot = _ballot(request, ballot_id)
-    if not ensure_can_view(user=request.user, ballot=ballot).sees_all_answers:
+    access = ensure_can_view(user=request.user, ballot=ballot)
+    if not access.sees_all_answers:
         raise NotFound(_("Ballot not found."))
-    return selectors.ballot_live(ballot=ballot)
+    return ballot_live_snapshot(request=request, ballot=ballot, access=access)
 
 
 def _export(request: HttpRequest, ballot_id: int) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -166,33 +167,31 @@ def ballot_reopenings(*, ballot: Ballot) -> QuerySet[Reopening]:
     )
 
 
+def recipient_rev(row: dict) -> str:
+    """A short fingerprint of what a recipient's row shows, so the live page redraws only
+    the rows that changed (and leaves alone a reason being typed in another row)."""
+    when = row["submitted_at"].isoformat() if row["submitted_at"] else ""
+    shown = (row["state"], row["answered_by"], row["deputy"], row["reopened"], row["has_form"])
+    return hashlib.blake2s(f"{shown}{when}".encode(), digest_size=8).hexdigest()
+
+
+def ballot_recipient_rows(*, ballot: Ballot) -> list[dict]:
+    """The recipients as the ballot page lists them: `ballot_recipients` with `rev`."""
+    return [{**row, "rev": recipient_rev(row)} for row in ballot_recipients(ballot=ballot)]
+
+
 def ballot_live(*, ballot: Ballot) -> dict:
-    """What the secretariat's page polls: small, and cheap to compute."""
-    rows = ballot_recipients(ballot=ballot)
+    """What the secretariat's page polls: the recipients' rows and the provisional tally,
+    everything on the page that an answer changes."""
+    rows = ballot_recipient_rows(ballot=ballot)
     return {
         "ballot_id": ballot.pk,
         "state": ballot.state,
         "deadline": ballot.deadline,
         "recipients": len(rows),
         "answered": sum(1 for r in rows if r["answered"]),
-        "rows": [
-            {
-                k: r[k]
-                for k in (
-                    "member_id",
-                    "member",
-                    "state",
-                    "state_label",
-                    "answered",
-                    "answered_by",
-                    "on_behalf",
-                    "submitted_at",
-                    "signed",
-                    "reopened",
-                )
-            }
-            for r in rows
-        ],
+        "reopened": sum(r["reopened"] for r in rows),
+        "rows": rows,
         "result": ballot_result(ballot=ballot).as_dict(),
     }
 

@@ -208,7 +208,8 @@ def _detail(
         **_delegation_context(request, ballot, access, my_delegation_form),
     }
     if access.sees_all_answers:
-        context["recipients"] = selectors.ballot_recipients(ballot=ballot)
+        context["recipients"] = selectors.ballot_recipient_rows(ballot=ballot)
+        context["reopened_total"] = sum(r["reopened"] for r in context["recipients"])
         context["result"] = selectors.ballot_result(ballot=ballot)
         context["delegations"] = ballot.delegations.select_related("member", "deputy")
         context["live_seq"] = last_seq(stream=ballot_stream(ballot.pk))

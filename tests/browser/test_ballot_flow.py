@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -117,6 +118,15 @@ def assert_fits(page, width: int) -> None:
     assert small == []
 
 
+def assert_submitted_like_the_server(page, member) -> None:
+    """The time that arrived live reads as the server writes it: Vietnam time, H:i, d/m/Y."""
+    stored = Answer.objects.get(member=member).submitted_at
+    expected = stored.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%H:%M, %d/%m/%Y")
+    cell = page.locator(f"tr[data-member-id='{member.pk}'] [data-live=submitted]")
+    assert cell.inner_text().strip() == expected
+    assert cell.locator("time").get_attribute("datetime") is not None
+
+
 def answer_and_sign(page, ballot, choices, *, wrong_pin_first=False) -> None:
     page.goto("/ballots/")
     pending = page.locator("[data-testid=pending-ballot]").first
@@ -175,7 +185,11 @@ def test_a_written_ballot_from_issue_to_a_sealed_report(
     office.goto(f"/ballots/{ballot.pk}/")
     office.wait_for_selector("[data-testid=recipients][data-live-state=online]")
     office.evaluate("window.sameDocument = true")
-    assert office.locator("[data-live=answered]").inner_text() == "0"
+    recipients = len(cabinet.members)
+    heading = office.locator("[data-testid=recipients-heading]")
+    assert heading.inner_text() == f"Recipients: 0/{recipients} answered"
+    not_answered = office.locator("[data-testid=not-answered]")
+    assert not_answered.get_attribute("data-count") == str(recipients)
     screenshot(office, "ballot-1-secretariat-open-1024x768")
     assert_fits(office, TABLET_LANDSCAPE["width"])
 
@@ -183,7 +197,11 @@ def test_a_written_ballot_from_issue_to_a_sealed_report(
     first = as_user(one, TABLET_PORTRAIT)
     answer_and_sign(first, ballot, ["agree", "other"], wrong_pin_first=True)
     office.wait_for_selector(f"tr[data-member-id='{one.pk}'][data-state=signed]")
-    assert office.locator("[data-live=answered]").inner_text() == "1"
+    assert heading.inner_text() == f"Recipients: 1/{recipients} answered"
+    # The provisional tally's list of those who have not answered follows, live.
+    assert not_answered.get_attribute("data-count") == str(recipients - 1)
+    assert str(one) not in not_answered.inner_text()
+    assert_submitted_like_the_server(office, one)
     screenshot(first, "ballot-2-minister-signed-768x1024")
     assert_fits(first, TABLET_PORTRAIT["width"])
 
@@ -193,7 +211,11 @@ def test_a_written_ballot_from_issue_to_a_sealed_report(
     assert_fits(second, TABLET_PORTRAIT["width"])
     answer_and_sign(second, ballot, ["agree", "agree"])
     office.wait_for_selector(f"tr[data-member-id='{two.pk}'][data-state=signed]")
-    assert office.locator("[data-live=answered]").inner_text() == "2"
+    assert heading.inner_text() == f"Recipients: 2/{recipients} answered"
+    assert not_answered.get_attribute("data-count") == str(recipients - 2)
+    assert str(one) not in not_answered.inner_text()
+    assert str(two) not in not_answered.inner_text()
+    assert_submitted_like_the_server(office, two)
     first_count = "[data-testid=result-question][data-number='1'] [data-live=agree]"
     office.wait_for_function(f'document.querySelector("{first_count}").textContent === "2"')
     assert office.evaluate("window.sameDocument") is True  # no reload: it came live

@@ -1,7 +1,9 @@
 // Written ballots: the secretariat's list of recipients follows the answers live.
 // The ballot's WebSocket (/ws/ballots/<id>/) says when something happened; the page then
 // fetches the snapshot (/api/ballots/<id>/live), which is the truth, so an event that
-// never arrives costs nothing but a delay. While the socket is down the page reconnects
+// never arrives costs nothing but a delay. The snapshot carries the rows, the heading and
+// the provisional tally rendered by the server in the page's language and Vietnam time;
+// the page swaps in only what changed. While the socket is down the page reconnects
 // with back-off and checks the snapshot slowly. Every page works without this file.
 (function () {
   "use strict";
@@ -26,36 +28,50 @@
     if (status) text(status, online ? status.dataset.onlineText : status.dataset.offlineText);
   }
 
-  function applyResult(result) {
-    (result.questions || []).forEach(function (q) {
-      var el = document.querySelector('[data-testid=result-question][data-number="' + q.number + '"]');
-      if (!el) return;
-      ["agree", "disagree", "other"].forEach(function (key) {
-        text(el.querySelector("[data-live=" + key + "]"), String(q[key]));
-      });
-      text(el.querySelector("[data-live=not_answered]"), String(result.not_answered));
-    });
+  // A server-rendered <tr>, parsed where a table row may stand.
+  function rowFrom(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content.querySelector("tr");
   }
 
+  function replaceRow(tr, html) {
+    var fresh = rowFrom(html);
+    if (!fresh) return;
+    // Keep a reason being typed in this row, and the focus on it.
+    var typing = tr.contains(document.activeElement) ? document.activeElement : null;
+    var kept = tr.querySelector("input[name=reason]");
+    var input = fresh.querySelector("input[name=reason]");
+    if (kept && input && kept.value) input.value = kept.value;
+    tr.replaceWith(fresh);
+    if (typing && typing.name && fresh.querySelector("[name=" + typing.name + "]")) {
+      fresh.querySelector("[name=" + typing.name + "]").focus();
+    }
+  }
+
+  var lastTally = null;
+
   function apply(data) {
-    text(box.querySelector("[data-live=answered]"), String(data.answered));
-    if (data.result) applyResult(data.result);
+    // A reopened answer adds to the page's list of reopenings: take the whole page, as
+    // when the ballot closes (result, report).
+    if (data.state !== "open" || String(data.reopened) !== (box.dataset.reopened || "0")) {
+      window.location.reload();
+      return;
+    }
+    var heading = box.querySelector("[data-live=answered]");
+    if (heading) {
+      heading.dataset.answered = String(data.answered);
+      text(heading, data.answered_text);
+    }
     data.rows.forEach(function (row) {
       var tr = box.querySelector('tr[data-member-id="' + row.member_id + '"]');
-      if (!tr) return;
-      tr.dataset.state = row.state;
-      var state = tr.querySelector("[data-live=state] .badge");
-      if (state) {
-        state.className = "badge badge--" + row.state;
-        text(state, row.state_label);
-      }
-      var when = tr.querySelector("[data-live=submitted]");
-      if (when && row.submitted_at && !when.textContent.trim()) {
-        text(when, new Date(row.submitted_at).toLocaleString());
-      }
+      if (tr && row.html && tr.dataset.rev !== row.rev) replaceRow(tr, row.html);
     });
-    // Closing or a reopened answer changes more than this list: take the whole page.
-    if (data.state !== "open") window.location.reload();
+    var tally = document.querySelector("[data-live=tally]");
+    if (tally && data.tally_html !== lastTally) {
+      tally.innerHTML = data.tally_html;
+      lastTally = data.tally_html;
+    }
   }
 
   // One fetch at a time; events arriving meanwhile ask for one more afterwards.
