@@ -127,6 +127,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_count",
             ],
+            # Project-wide tags that belong to no app: {% load deadlines %}.
+            "libraries": {"deadlines": "ecabinet.templatetags.deadlines"},
         },
     },
 ]

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from ballots.models import Answer
-from ballots.templatetags.ballot_time import time_left
+from ecabinet.templatetags.deadlines import time_left
 from ecabinet.audit.models import AuditEntry
 from tests.test_ballots_helpers import answer, open_ballot
 from tests.test_ballots_pages import client_for

@@ -1,4 +1,4 @@
-"""`time_left`: how long until a deadline, in the reader's language.
+"""`time_left`: how long until a deadline, in the reader's language ({% load deadlines %}).
 
 Django's `timeuntil` takes its unit words from Django's own catalogue, whose Vietnamese
 lags behind the msgids Django 5 uses, so a Vietnamese page read "còn 1 hour, 11 minutes".
