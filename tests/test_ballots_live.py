@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from ballots.models import Answer
-from ecabinet.templatetags.deadlines import time_left
 from ecabinet.audit.models import AuditEntry
+from ecabinet.templatetags.deadlines import time_left
 from tests.test_ballots_helpers import answer, open_ballot
 from tests.test_ballots_pages import client_for
 
