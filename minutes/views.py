@@ -164,7 +164,8 @@ def sign(request, meeting_id: int, step: str):
                 actor=request.user, minutes=minutes, step=step, pin=form.cleaned_data["pin"]
             )
         except (Invalid, Conflict) as error:
-            form.add_error(None, error.message)
+            # A wrong PIN is shown under the PIN field, as on the other signing pages.
+            form.add_error("pin" if "pin" in error.fields else None, error.message)
             status = error.status
         else:
             done = {
