@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+import aiohttp
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps import TimestampRequestError
 
 from documents.models import Document, DocumentVersion
 from documents.services import document_add_version, version_read_original
@@ -217,6 +219,19 @@ def version_sign(
         raise Conflict(_("The token has locked its PIN; it must be reset.")) from exc
     except SigningError as exc:
         raise Conflict(_("The signature could not be made: %(reason)s") % {"reason": exc}) from exc
+    except TimestampRequestError as exc:
+        # The PIN was right (the token session opened), so the counter stays as it was.
+        raise Conflict(
+            _("The timestamp service cannot be reached; nothing was signed. Try again later.")
+        ) from exc
+    except (aiohttp.ClientError, ConnectionError, TimeoutError) as exc:
+        # Fetching revocation data (CRL, OCSP) for the validation data failed.
+        raise Conflict(
+            _(
+                "The certificate status service cannot be reached; nothing was signed. "
+                "Try again later."
+            )
+        ) from exc
     return _signature_store(
         actor=actor,
         key=key,
