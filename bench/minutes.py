@@ -79,7 +79,7 @@ class Setup:
         total = pages * CHARS_PER_PAGE
         items = max(2, -(-total // 18_000))
         meeting = self.closed_meeting(items)
-        minutes = services.minutes_draft_start(actor=self.secretary, meeting=meeting)
+        minutes = meeting.minutes.get()  # drafted as the meeting closed
         text = (SENTENCE * (total // items // len(SENTENCE) + 1))[: total // items]
         content = {
             "opening": "Phiên họp đo hiệu năng.",

@@ -54,7 +54,7 @@ def seed_minutes() -> bool:
     if Meeting.objects.filter(body=body, title=TITLE).exists():
         return False
     meeting = _held_meeting(body, secretary, chair)
-    record = minutes.minutes_draft_start(actor=secretary, meeting=meeting)
+    record = meeting.minutes.get()  # drafted as the meeting closed
     draft = record.drafts.get()
     content = dict(draft.content)
     content["items"] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import IO
 
@@ -240,8 +241,22 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
     meeting.ends_at = meeting.ends_at or timezone.now()
     meeting.save(update_fields=["state", "ends_at"])
     audit.record(actor=actor, action="meeting.closed", target=meeting)
+    for hook in _closed_hooks:
+        hook(actor=actor, meeting=meeting)
     _announce_state(meeting)
     return meeting
+
+
+# Apps above meetings that act in the closing's own transaction register here, from their
+# AppConfig.ready(): the minutes app builds the first draft of the minutes from the record.
+# One explicit list that meeting_close runs, rather than a signal nobody sees being sent.
+_closed_hooks: list[Callable[..., object]] = []
+
+
+def meeting_closed_hook_add(hook: Callable[..., object]) -> None:
+    """Run `hook(actor=, meeting=)` whenever a meeting closes, inside that transaction."""
+    if hook not in _closed_hooks:
+        _closed_hooks.append(hook)
 
 
 def _announce_state(meeting: Meeting) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -36,6 +37,8 @@ from people.selectors import body_chair, user_roles
 from signing.appearance import Placement
 from signing.models import Signature, SignatureKind
 from signing.services import version_sign
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT = 20_000
 # step -> (the state it needs, the kind of signature, the state it leads to)
@@ -99,7 +102,8 @@ def _number_symbol(meeting: Meeting) -> str:
 
 @transaction.atomic
 def minutes_draft_start(*, actor: User, meeting: Meeting) -> Minutes:
-    """Build the first draft of a closed meeting's minutes from its record."""
+    """Build the first draft of a closed meeting's minutes from its record, for a meeting
+    whose closing did not build it (closed before this existed, or drafting failed)."""
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
     )
@@ -108,6 +112,24 @@ def minutes_draft_start(*, actor: User, meeting: Meeting) -> Minutes:
         raise Conflict(_("The minutes are drafted once the meeting has closed."))
     if meeting.minutes.exists():
         raise Conflict(_("The minutes of this meeting are already drafted."))
+    return _draft_build(actor=actor, meeting=meeting, on_close=False)
+
+
+def minutes_draft_on_close(*, actor: User, meeting: Meeting) -> Minutes | None:
+    """Build the first draft as the meeting closes, in the closing's transaction
+    (registered with meetings.services.meeting_close). The meeting closes even if the
+    draft cannot be built: the error is logged and the secretariat builds it by hand."""
+    if meeting.minutes.exists():
+        return None
+    try:
+        with transaction.atomic():
+            return _draft_build(actor=actor, meeting=meeting, on_close=True)
+    except Exception:  # noqa: BLE001 - closing a meeting must not depend on drafting
+        logger.exception("The minutes of meeting %s could not be drafted on closing", meeting.pk)
+        return None
+
+
+def _draft_build(*, actor: User, meeting: Meeting, on_close: bool) -> Minutes:
     facts = meeting_facts(meeting=meeting)
     minutes = Minutes.objects.create(
         meeting=meeting,
@@ -122,7 +144,12 @@ def minutes_draft_start(*, actor: User, meeting: Meeting) -> Minutes:
         action="minutes.drafted",
         target=minutes,
         body_id=meeting.body_id,
-        details={"meeting_id": meeting.pk, "draft": draft.number, "audit_head": minutes.audit_head},
+        details={
+            "meeting_id": meeting.pk,
+            "draft": draft.number,
+            "audit_head": minutes.audit_head,
+            "on_close": on_close,
+        },
     )
     return minutes
 

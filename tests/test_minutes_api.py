@@ -19,6 +19,11 @@ def post(client, url, data=None):
 def test_the_secretariat_drafts_edits_and_issues_over_the_api(cabinet):
     meeting = run_meeting(cabinet)
     secretary = client_for(cabinet, "secretary")
+    again = post(secretary, f"/api/minutes/meeting/{meeting.pk}/draft")
+    assert again.status_code == 409  # drafted as the meeting closed
+    listed = secretary.get(f"/api/minutes/meeting/{meeting.pk}").json()
+    assert [m["state"] for m in listed] == ["drafting"]
+    Minutes.objects.filter(meeting=meeting).delete()  # as for a meeting closed before
     created = post(secretary, f"/api/minutes/meeting/{meeting.pk}/draft")
     assert created.status_code == 201 and created.json()["state"] == "drafting"
     minutes_id = created.json()["id"]

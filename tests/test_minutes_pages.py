@@ -12,10 +12,18 @@ from tests.roles import client_for
 pytestmark = pytest.mark.django_db
 
 
-def test_a_closed_meeting_links_to_its_minutes_and_the_secretariat_drafts_them(cabinet):
+def test_a_closed_meeting_links_to_its_minutes_with_the_draft_ready(cabinet):
     meeting = run_meeting(cabinet)
     detail = client_for(cabinet, "minister").get(f"/meetings/{meeting.pk}/")
     assert 'data-testid="minutes-link"' in detail.content.decode()
+    secretary = client_for(cabinet, "secretary")
+    page = secretary.get(f"/minutes/meeting/{meeting.pk}/").content.decode()
+    assert 'data-testid="draft-form"' in page and 'data-testid="start-draft"' not in page
+
+
+def test_the_secretariat_drafts_by_hand_when_closing_built_no_draft(cabinet):
+    meeting = run_meeting(cabinet)
+    Minutes.objects.filter(meeting=meeting).delete()  # as for a meeting closed before
     secretary = client_for(cabinet, "secretary")
     page = secretary.get(f"/minutes/meeting/{meeting.pk}/")
     assert page.status_code == 200 and 'data-testid="start-draft"' in page.content.decode()

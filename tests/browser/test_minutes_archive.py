@@ -113,7 +113,7 @@ def test_minutes_are_drafted_signed_sealed_and_found_verified_in_the_archive(
     fits(desk, TABLET_LANDSCAPE)
     desk.get_by_test_id("minutes-link").click()
     desk.wait_for_url(f"**/minutes/meeting/{meeting.pk}/")
-    look(desk, "minutes-not-drafted")
+    look(desk, "minutes-drafted-on-close")
     minutes = drafted_and_issued(desk, cabinet, meeting, tmp_path)
     record = signed_in_order(tablet, desk, cabinet, minutes)
     found_and_checked(tablet, cabinet, record, nss_db, tmp_path)
@@ -121,14 +121,10 @@ def test_minutes_are_drafted_signed_sealed_and_found_verified_in_the_archive(
 
 
 def drafted_and_issued(desk, cabinet, meeting, tmp_path) -> Minutes:
-    """The secretariat builds the draft, edits it, saves draft 2, previews and issues."""
+    """The draft built from the record as the meeting closed: the secretariat edits it,
+    saves draft 2, previews and issues."""
     item_id = meeting.items.order_by("order").first().pk
-    # The draft, built from the record, edited and saved as draft 2.
-    desk.get_by_test_id("start-draft").click()
-    desk.wait_for_url(f"**/minutes/meeting/{meeting.pk}/#editor")
-    assert desk.get_by_test_id("flash").inner_text() == vi(
-        "The draft of the minutes was built from the meeting's record."
-    )
+    assert desk.get_by_test_id("start-draft").count() == 0
     assert desk.get_by_test_id("draft-row").count() == 1
     desk.fill(f"textarea[name=summary-{item_id}]", SUMMARY)
     desk.fill(f"textarea[name=conclusion-{item_id}]", CONCLUSION)
