@@ -75,7 +75,10 @@ class SignOut(Schema):
 class SignatureCheckOut(Schema):
     field_name: str
     kind: str = Field(description="personal | seal | timestamp")
-    signer: str
+    signer: str = Field(description="the certificate's subject, in full")
+    signer_name: str = ""
+    signer_title: str = ""
+    signer_organisation: str = ""
     chain: list[str]
     signing_time: datetime | None
     timestamp_time: datetime | None
@@ -87,6 +90,9 @@ class SignatureCheckOut(Schema):
     modifications: str
     byte_range: list[int]
     problems: list[str]
+    notes: list[str] = Field(
+        default=[], description="what a reader should know that is not a fault"
+    )
     ok: bool
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign._session_scope import run_and_release
 from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
@@ -63,10 +64,45 @@ class SignatureReport:
     byte_range: list[int]
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # worth knowing, not a fault
+    # For people: the parts of the signer's certificate subject a reader looks for.
+    signer_name: str = ""
+    signer_title: str = ""
+    signer_organisation: str = ""
 
     @property
     def ok(self) -> bool:
         return self.intact and self.valid and self.trusted and not self.problems
+
+    # Display only: words for the codes, datetimes for the times. None changes a verdict.
+    @property
+    def kind_label(self) -> str:
+        return str(_KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def modifications_label(self) -> str:
+        return str(_MODIFICATION_LABELS.get(self.modifications, _MODIFICATION_LABELS["unknown"]))
+
+    @property
+    def signer_display_name(self) -> str:
+        return self.signer_name or self.signer
+
+    @property
+    def signer_position(self) -> str:
+        """Title and organisation, without repeating what the name or title already says
+        (a seal names its agency twice; "Bộ trưởng Bộ Tài chính" already names the ministry)."""
+        parts = [self.signer_title] if self.signer_title else []
+        org = self.signer_organisation
+        if org and org != self.signer_display_name and org not in self.signer_title:
+            parts.append(org)
+        return ", ".join(parts)
+
+    @property
+    def signed_at(self) -> datetime | None:
+        return _as_datetime(self.signing_time)
+
+    @property
+    def timestamped_at(self) -> datetime | None:
+        return _as_datetime(self.timestamp_time)
 
 
 @dataclass
@@ -87,6 +123,41 @@ class VerificationReport:
                 item[key] = item[key].isoformat() if item[key] else None
             data["signatures"].append(item)
         return data
+
+
+_KIND_LABELS = {
+    "personal": gettext_lazy("Personal signature"),
+    "seal": gettext_lazy("Agency seal"),
+    "timestamp": gettext_lazy("Timestamp"),
+}
+
+# What was changed after a signature, for people (the codes stay in the JSON report).
+_MODIFICATION_LABELS = {
+    "none": pgettext_lazy("changes after signing", "None"),
+    "validation_data_only": gettext_lazy("Only validation data and timestamps were added"),
+    "signatures_and_form_filling": gettext_lazy("Later signatures and form filling"),
+    "annotations": gettext_lazy("Annotations"),
+    "other": gettext_lazy("Changes to the content"),
+    "suspicious": gettext_lazy("Changes that are not allowed"),
+    "unknown": pgettext_lazy("changes after signing", "Unknown"),
+}
+
+
+def _as_datetime(value: datetime | str | None) -> datetime | None:
+    """A report's time, whether it still holds the datetime or its ISO form."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)  # pyHanko's times are UTC
+    return value
+
+
+def _subject_part(subject, key: str) -> str:
+    value = subject.native.get(key, "")
+    return ", ".join(value) if isinstance(value, list) else str(value or "")
 
 
 _COVERAGE = {
@@ -226,6 +297,9 @@ def _one(embedded, roots, reader, *, fetching: bool, at: datetime | None) -> Sig
         field_name=embedded.field_name,
         kind="timestamp" if is_doc_ts else certs.certificate_kind(cert),
         signer=cert.subject.human_friendly,
+        signer_name=_subject_part(cert.subject, "common_name"),
+        signer_title=_subject_part(cert.subject, "title"),
+        signer_organisation=_subject_part(cert.subject, "organization_name"),
         chain=[c.subject.human_friendly for c in (status.validation_path or [])]
         if status is not None and getattr(status, "validation_path", None)
         else [],
@@ -246,7 +320,7 @@ def _one(embedded, roots, reader, *, fetching: bool, at: datetime | None) -> Sig
     if proved is not None and report.ok:
         report.notes.append(
             _("Signed on %(time)s, as a trusted timestamp from %(tsa)s proves.")
-            % {"time": _when(proved), "tsa": report.timestamp_authority}
+            % {"time": _when(proved), "tsa": _tsa_display_name(embedded, status)}
         )
         since = _since_signing(embedded, roots, reader, fetching=fetching, at=at)
         if since:
@@ -284,6 +358,15 @@ def _tsa_name(embedded, status, is_doc_ts: bool) -> str:
         return embedded.signer_cert.subject.human_friendly
     ts_status = getattr(status, "timestamp_validity", None) if status else None
     return ts_status.signing_cert.subject.human_friendly if ts_status else ""
+
+
+def _tsa_display_name(embedded, status) -> str:
+    """The timestamp authority as a reader names it (its common name), for sentences."""
+    ts_status = getattr(status, "timestamp_validity", None)
+    if ts_status is None:
+        return ""
+    subject = ts_status.signing_cert.subject
+    return _subject_part(subject, "common_name") or subject.human_friendly
 
 
 def _status_problems(report: SignatureReport, status, *, proved, at) -> list[str]:

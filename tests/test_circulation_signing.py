@@ -69,8 +69,8 @@ def test_a_minister_signs_the_draft_then_the_secretariat_seals_it_and_the_page_v
     # Two signatures, each followed by a document timestamp (PAdES B-LTA).
     assert text.count('data-testid="signature-row"') == 4
     kinds = [
-        cell.split("<td>")[2].split("</td>")[0]
-        for cell in text.split('data-testid="signature-row">')[1:]
+        row.split('data-code="')[1].split('"')[0]
+        for row in text.split('data-testid="signature-row">')[1:]
     ]
     assert [k for k in kinds if k != "timestamp"] == ["personal", "seal"]
     assert v3.sha256 in text

@@ -112,6 +112,9 @@ def test_a_minister_signs_a_draft_the_secretariat_seals_it_and_both_verify(
     kinds = [s["kind"] for s in data["signatures"] if s["kind"] != "timestamp"]
     assert kinds == ["personal", "seal"]
     assert all(s["intact"] and s["valid"] and s["trusted"] for s in data["signatures"])
+    personal = next(s for s in data["signatures"] if s["kind"] == "personal")
+    assert personal["signer_name"] == signers.minister.full_name
+    assert personal["signer"].startswith("Common Name: ") and isinstance(personal["notes"], list)
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"signing.signed", "signing.sealed"} <= actions
 
