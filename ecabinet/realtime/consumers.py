@@ -1,0 +1,206 @@
+"""The one WebSocket protocol every event stream speaks (docs/events.md).
+
+A page says `hello` with the last sequence number it has; the consumer replays what it
+missed from the stream's log (or says `resync` when that is more than
+REALTIME_REPLAY_LIMIT events), says `ready`, then sends live events in order. The channel
+layer is at-most-once and two server processes may send in another order than they
+committed, so a gap is filled from the log before the later event goes out. Messages
+from the page are rate-limited and size-limited; `ping` answers `pong`.
+
+A subclass says which stream it follows (`admit`, which may also refuse the connection),
+whether an event is shown to this person (`shows`), and which extra message types it
+takes (`handlers`, e.g. the meeting's commands). Everything else lives here once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from ecabinet.realtime.events import Stream, events_after, last_seq, message_for
+from ecabinet.realtime.sender import bind_running_loop
+
+# Close codes (4000-4999 are the application's own).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_LARGE = 4413
+CLOSE_TOO_MANY = 4429
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class StreamConsumer(AsyncWebsocketConsumer):
+    max_message_bytes = 4 * 1024
+    rate_capacity = 10  # messages in a burst
+    rate_per_second = 1.0  # sustained
+
+    stream: Stream
+
+    # --- What a subclass decides ---------------------------------------------------
+
+    async def admit(self) -> int:
+        """Set `self.stream` and return 0 to accept, or a close code to refuse."""
+        raise NotImplementedError
+
+    def shows(self, message: dict[str, Any]) -> bool:
+        """Whether this person sees the event; a hidden one is sent as `skip`."""
+        return True
+
+    def handlers(self) -> dict[str, Handler]:
+        """Message types the page may send besides `hello` and `ping`."""
+        return {}
+
+    def extra_groups(self) -> list[str]:
+        """Groups to join besides the stream's (e.g. the person's, for sign-out)."""
+        return []
+
+    # --- Connection ----------------------------------------------------------------
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
+        refusal = await self.admit()
+        if refusal:
+            await self.close(code=refusal)
+            return
+        self.ready = False  # until the hello's replay is sent
+        self.pending: list[dict[str, Any]] = []
+        self.sent_seq = 0
+        self.tokens, self.tokens_at = float(self.rate_capacity), time.monotonic()
+        self.groups_joined = [self.stream.group, *self.extra_groups()]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        bind_running_loop()
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", ()):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # --- From the page -------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        if not self._take_token():
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        if text_data is None or len(text_data.encode()) > self.max_message_bytes:
+            await self.close(code=CLOSE_TOO_LARGE)
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self.send_error("bad_json", "The message is not JSON.")
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.send_error("bad_message", "A message is an object with a type.")
+            return
+        handler = {"hello": self._hello, "ping": self._ping, **self.handlers()}.get(message["type"])
+        if handler is None:
+            await self.send_error("unknown_type", "Unknown message type.")
+            return
+        await handler(message)
+
+    async def _ping(self, message: dict[str, Any]) -> None:
+        await self.send_frame({"type": "pong", "seq": self.sent_seq})
+
+    async def _hello(self, message: dict[str, Any]) -> None:
+        after = message.get("after", 0)
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            await self.send_error("bad_message", "after must be a sequence number.")
+            return
+        self.ready = False
+        replay = await self._replay(after)
+        if replay is None:
+            # Too far behind: a fresh page (the snapshot) is quicker than the whole log.
+            self.sent_seq = await database_sync_to_async(last_seq)(stream=self.stream)
+            await self.send_frame({"type": "resync", "seq": self.sent_seq})
+        else:
+            self.sent_seq = after
+            for event in replay:
+                await self._deliver(event)
+        await self.send_frame({"type": "ready", "seq": self.sent_seq})
+        self.ready = True
+        for event in sorted(self.pending, key=lambda e: e["seq"]):
+            await self._deliver(event)
+        self.pending.clear()
+
+    # --- From the group ------------------------------------------------------------
+
+    async def stream_event(self, message: dict[str, Any]) -> None:
+        """A live event of the stream (subclasses name it after the group's message
+        type, e.g. `meeting_event = StreamConsumer.stream_event`)."""
+        if not self.ready:
+            self.pending.append(message)
+            return
+        await self._deliver(message)
+
+    # --- Sending -------------------------------------------------------------------
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(frame))
+
+    async def send_error(self, code: str, detail: str) -> None:
+        await self.send_frame({"type": "error", "code": code, "detail": detail})
+
+    async def _deliver(self, message: dict[str, Any]) -> None:
+        seq = message["seq"]
+        if seq <= self.sent_seq:
+            return  # replayed already
+        if seq > self.sent_seq + 1 and not await self._fill_gap(before=seq):
+            return
+        await self._push(message)
+
+    async def _fill_gap(self, *, before: int) -> bool:
+        """An earlier event has not arrived. It is in the log (it committed before this
+        one got its number), so send it from there."""
+        missed = await self._replay(self.sent_seq)
+        if missed is None:
+            self.sent_seq = await database_sync_to_async(last_seq)(stream=self.stream)
+            await self.send_frame({"type": "resync", "seq": self.sent_seq})
+            return False
+        for event in missed:
+            if event["seq"] < before:
+                await self._push(event)
+        return True
+
+    async def _push(self, message: dict[str, Any]) -> None:
+        seq = message["seq"]
+        self.sent_seq = seq
+        if not self.shows(message):
+            # Keep the numbering whole without revealing what happened.
+            await self.send_frame({"type": "skip", "seq": seq})
+            return
+        text = message.get("text")  # live events come encoded once for every page
+        if text is None:
+            frame = {"type": "event", "seq": seq, "event": message["event"]}
+            text = json.dumps({**frame, "data": message["data"]})
+        await self.send(text_data=text)
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(
+            self.rate_capacity, self.tokens + (now - self.tokens_at) * self.rate_per_second
+        )
+        self.tokens_at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    @database_sync_to_async
+    def _replay(self, after: int) -> list[dict[str, Any]] | None:
+        limit = settings.REALTIME_REPLAY_LIMIT
+        events = events_after(stream=self.stream, after=after, limit=limit + 1)
+        if len(events) > limit:
+            return None
+        return [{"item_id": e.item_id, **message_for(e)} for e in events]
