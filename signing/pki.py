@@ -57,7 +57,14 @@ NAME_ATTRIBUTE_MAX_BYTES = 64
 
 
 def _fit(value: str) -> str:
-    return value.encode()[:NAME_ATTRIBUTE_MAX_BYTES].decode(errors="ignore")
+    """At most 64 UTF-8 bytes (the library's bound for a name attribute), cut at a word
+    boundary where there is one, so a certificate never names "… Việt N"."""
+    data = value.encode()
+    if len(data) <= NAME_ATTRIBUTE_MAX_BYTES:
+        return value
+    cut = data[: NAME_ATTRIBUTE_MAX_BYTES + 1].decode(errors="ignore")
+    words = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return words.encode()[:NAME_ATTRIBUTE_MAX_BYTES].decode(errors="ignore").rstrip(" ,-")
 
 
 def _name(*pairs: tuple) -> x509.Name:
