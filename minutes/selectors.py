@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from documents.services import version_open, version_read_original
 from ecabinet.errors import NotFound
 from meetings.access import MeetingAccess, meeting_access
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Meeting
 from minutes.models import Minutes, MinutesDraft
 from people.models import User
 
@@ -22,6 +23,35 @@ def minutes_of(*, meeting: Meeting) -> list[Minutes]:
         .select_related("current_version", "document", "corrects")
         .order_by("-edition")
     )
+
+
+# Enough for two years of monthly sessions; older minutes are long approved.
+APPROVABLE_LIMIT = 24
+
+
+def meetings_with_minutes_to_approve(*, meeting: Meeting) -> list[Meeting]:
+    """The earlier closed meetings of the same body that have minutes and are not yet on
+    this agenda for approval, the newest first: the choices for "approve the minutes of
+    an earlier meeting". The caller has checked that the person prepares `meeting`."""
+    linked = AgendaItem.objects.filter(meeting=meeting, minutes_of__isnull=False).values(
+        "minutes_of"
+    )
+    return list(
+        Meeting.objects.filter(
+            body_id=meeting.body_id,
+            state=Meeting.State.CLOSED,
+            starts_at__lte=meeting.starts_at,
+        )
+        .filter(Exists(Minutes.objects.filter(meeting=OuterRef("pk"))))
+        .exclude(pk=meeting.pk)
+        .exclude(pk__in=linked)
+        .order_by("-starts_at", "-pk")[:APPROVABLE_LIMIT]
+    )
+
+
+def meeting_find(*, meeting_id: int) -> Meeting | None:
+    """A meeting by id, whoever may see it: the services decide who may use it."""
+    return Meeting.objects.select_related("body").filter(pk=meeting_id).first()
 
 
 def minutes_archived(*, meeting: Meeting) -> Minutes | None:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("meeting/<int:meeting_id>/issue/", views.issue, name="issue"),
     path("meeting/<int:meeting_id>/sign/<str:step>/", views.sign, name="sign"),
     path("meeting/<int:meeting_id>/correct/", views.correct, name="correct"),
+    path("meeting/<int:meeting_id>/approve-item/", views.approve_item, name="approve_item"),
     path("<int:minutes_id>/file.pdf", views.minutes_file, name="file"),
 ]

@@ -19,7 +19,11 @@ from django.views.decorators.http import require_POST
 
 from documents.http import version_response
 from ecabinet.errors import Conflict, Invalid, NotFound
+from ecabinet.forms import add_service_errors
+from meetings.access import ensure_can_manage
+from meetings.models import Meeting
 from minutes import selectors, services
+from minutes.forms import ApproveMinutesForm
 from minutes.models import Minutes
 from signing.forms import PinForm
 
@@ -197,3 +201,43 @@ def minutes_file(request, minutes_id: int):
     minutes, _access = selectors.minutes_get(actor=request.user, minutes_id=minutes_id)
     handle = selectors.minutes_pdf(actor=request.user, minutes=minutes)
     return version_response(minutes.current_version, handle)
+
+
+def _previous(form: ApproveMinutesForm) -> Meeting:
+    previous = selectors.meeting_find(meeting_id=form.cleaned_data["previous"])
+    if previous is None:
+        # As the API says it: an id that names no meeting is bad input.
+        message = _("No such meeting.")
+        raise Invalid(message, fields={"previous": [message]})
+    return previous
+
+
+@login_required
+@require_POST
+def approve_item(request, meeting_id: int):
+    """Add "approve the minutes of an earlier meeting" to this meeting's agenda. The
+    choice is checked by the service; a refused one lands back on the form (422)."""
+    meeting = selectors.meeting_find(meeting_id=meeting_id)
+    if meeting is None:
+        raise NotFound(_("Meeting not found."))
+    # Who may not prepare the meeting hears that first, whatever they posted.
+    ensure_can_manage(user=request.user, meeting=meeting)
+    form = ApproveMinutesForm(
+        request.POST, choices=selectors.meetings_with_minutes_to_approve(meeting=meeting)
+    )
+    if form.is_valid():
+        try:
+            item = services.agenda_item_approve_minutes(
+                actor=request.user, meeting=meeting, previous=_previous(form)
+            )
+        except Invalid as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The approval of the minutes was added to the agenda."))
+            return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#item-{item.pk}")
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "cancel_url": reverse("meetings:detail", args=[meeting.pk]),
+    }
+    return render(request, "minutes/approve_item.html", context, status=422)
