@@ -95,6 +95,13 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "minutes_of"],
+                condition=models.Q(minutes_of__isnull=False),
+                name="one_approval_per_minutes_per_agenda",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"

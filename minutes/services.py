@@ -559,6 +559,11 @@ def agenda_item_approve_minutes(
     if previous.state != Meeting.State.CLOSED or previous.starts_at > meeting.starts_at:
         message = _("Only a closed, earlier meeting of the same body has minutes to approve.")
         raise Invalid(message, fields={"previous": [message]})
+    if not previous.minutes.exists():
+        message = _("That meeting has no minutes yet.")
+        raise Invalid(message, fields={"previous": [message]})
+    if meeting.items.filter(minutes_of=previous).exists():
+        raise Conflict(_("The approval of these minutes is already on the agenda."))
     day = timezone.localdate(previous.starts_at).strftime("%d/%m/%Y")
     item = item_add(
         actor=actor,

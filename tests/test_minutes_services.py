@@ -185,5 +185,16 @@ def test_the_next_agenda_carries_the_approval_of_the_previous_minutes(cabinet):
         services.agenda_item_approve_minutes(
             actor=cabinet.minister, meeting=upcoming, previous=previous
         )
+    with pytest.raises(Conflict, match="already on the agenda"):
+        services.agenda_item_approve_minutes(
+            actor=cabinet.secretary, meeting=upcoming, previous=previous
+        )
+    Minutes.objects.filter(meeting=previous).delete()  # a meeting closed without minutes
+    with pytest.raises(Invalid, match="no minutes yet"):
+        services.agenda_item_approve_minutes(
+            actor=cabinet.secretary,
+            meeting=make_meeting(cabinet.body, cabinet.secretary),
+            previous=previous,
+        )
     assert upcoming.items.count() == 2 and other.items.count() == 1
     assert Meeting.objects.get(pk=previous.pk).state == "closed"
