@@ -56,6 +56,7 @@ def process(args: list[str], env: dict[str, str], log: Path):
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()  # reap it: a process left running warns when it is collected
 
 
 def django_environment(redis_url: str) -> tuple[dict[str, str], Path]:

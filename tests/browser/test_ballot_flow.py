@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ballots.models import Answer, Ballot
-from bench.common import free_port, session_keys
+from bench.common import daphne_command, free_port, process, session_keys
 from signing.provisioning import key_provision
 from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
 from tests.browser.test_room import ROOT, needs_daphne, off_the_loop, wait_for_port
@@ -65,25 +65,9 @@ def server(tmp_path, dev_pki, signing_settings):
     """Daphne on the test's database, Redis, media and development PKI."""
     env = server_env(dev_pki)
     port = free_port()
-    log = (tmp_path / "daphne.log").open("w")
-    proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-        + ["ecabinet.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
+    with process(daphne_command(port), env, tmp_path / "daphne.log"):
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}", env
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture

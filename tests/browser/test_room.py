@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from bench.common import free_port, session_keys
+from bench.common import daphne_command, free_port, process, session_keys
 from meetings import live
 from meetings import services as meetings
 from meetings.models import SpeakerRequest
@@ -64,25 +62,9 @@ def daphne(tmp_path):
         "LANGUAGE_CODE": "en",
     }
     port = free_port()
-    log = (tmp_path / "daphne.log").open("w")
-    proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-        + ["ecabinet.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
+    with process(daphne_command(port), env, tmp_path / "daphne.log"):
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture
