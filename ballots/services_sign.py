@@ -20,7 +20,7 @@ from ballots.access import ensure_secretariat
 from ballots.events import AnswerSigned, ballot_publish
 from ballots.models import Answer, Ballot
 from ballots.pdf import report_pdf
-from ballots.selectors import ballot_result
+from ballots.selectors import ballot_result, report_signing_state
 from documents.models import DocumentType, DocumentVersion
 from documents.services import document_add_version, document_create
 from documents.text import version_text
@@ -94,6 +94,11 @@ def report_issue(*, actor: User, ballot: Ballot) -> DocumentVersion:
 @transaction.atomic
 def _report_store(*, actor: User, ballot_id: int, pdf: bytes, now) -> DocumentVersion:
     ballot = Ballot.objects.select_for_update().select_related("body").get(pk=ballot_id)
+    if report_signing_state(ballot=ballot) == "sealed":
+        # The sealed report is filed in the archive: it is final.
+        raise Conflict(
+            _("The report is signed and sealed; it is final and cannot be issued again.")
+        )
     filename = f"bao-cao-tong-hop-phieu-{ballot.pk}.pdf"
     if ballot.report is None:
         ballot.report = document_create(

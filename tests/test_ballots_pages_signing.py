@@ -130,6 +130,9 @@ def test_the_secretariat_signs_then_seals_the_report_on_the_ballot_page(
     page = secretary.get(f"/ballots/{ballot.pk}/")
     assert b'data-state="sealed"' in page.content
     assert b'data-testid="report-sign-form"' not in page.content
+    assert b'data-testid="issue-report"' not in page.content  # final once sealed
+    again = secretary.post(f"/ballots/{ballot.pk}/report/")
+    assert again.status_code == 409 and counts() == (before[0] + 2, before[1] + 2)
     report = Ballot.objects.get(pk=ballot.pk).report.latest_version()
     assert report.number == 3 and counts() == (before[0] + 2, before[1] + 2)
     assert_independently_valid(version_bytes(report), nss_db, tmp_path, signatures=2)

@@ -56,3 +56,8 @@ def test_the_report_is_signed_by_the_secretariat_then_sealed(
     sealed = report_sign(actor=signers.secretary, ballot=ballot, pin=SEAL_PIN, kind="seal")
     assert (signed.number, sealed.number) == (2, 3)
     assert_independently_valid(version_bytes(sealed), nss_db, tmp_path, signatures=2)
+    # Sealed and filed in the archive, the report is final: no new unsigned version.
+    with pytest.raises(Conflict, match="final"):
+        report_issue(actor=signers.secretary, ballot=ballot)
+    ballot.refresh_from_db()
+    assert ballot.report.versions.count() == 3
