@@ -142,3 +142,36 @@ async def test_a_refusal_on_the_socket_speaks_the_language_of_the_tablets_page(
     answer = await communicator.receive_json_from(timeout=5)
     assert (answer["type"], answer["code"], answer["detail"]) == ("error", "not_found", detail)
     await communicator.disconnect()
+
+
+def test_an_event_committed_under_a_foreign_running_loop_still_reaches_the_group(
+    cabinet, meeting, monkeypatch
+):
+    """Synchronous code run on a thread whose event loop belongs to someone else (a
+    browser driver, a notebook) commits a change: the event is sent, not dropped."""
+    import asyncio
+
+    from channels.layers import get_channel_layer
+    from django.db import connections
+
+    from ecabinet.realtime import sender
+    from ecabinet.realtime.events import meeting_group
+
+    monkeypatch.setattr(sender, "_loop", None)  # no server loop of ours in this process
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # what such drivers set
+    meeting = start(cabinet, meeting)
+    layer = get_channel_layer()
+
+    async def scenario():
+        channel = await layer.new_channel()
+        await layer.group_add(meeting_group(meeting.pk), channel)
+        # Straight from the loop's own thread, as synchronous code under that loop does.
+        try:
+            live.attendance_check_in(actor=cabinet.members[2], meeting=meeting)
+        finally:
+            connections.close_all()  # this context's own connection, not the test's
+        return await asyncio.wait_for(layer.receive(channel), timeout=5)
+
+    message = asyncio.run(scenario())
+    assert message["type"] == "meeting.event"
+    assert message["seq"] == last_seq(meeting_id=meeting.pk)

@@ -75,6 +75,20 @@ def _send_now(group: str, message: dict[str, Any]) -> None:
     if layer is None:
         return
     try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        _send_blocking(layer, group, message)
+        return
+    # Someone else's loop runs in this thread (synchronous code driven by one, such as
+    # a browser automation library): async_to_sync may not run here, so send from a
+    # short-lived thread and wait for it, which keeps the commit order.
+    sender = threading.Thread(target=_send_blocking, args=(layer, group, message))
+    sender.start()
+    sender.join()
+
+
+def _send_blocking(layer, group: str, message: dict[str, Any]) -> None:
+    try:
         async_to_sync(layer.group_send)(group, message)
     except Exception:  # the log still has it: tablets catch up on their next hello
         logger.exception(
