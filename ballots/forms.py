@@ -18,7 +18,6 @@ __all__ = [
     "BallotForm",
     "DelegationForm",
     "MyDelegationForm",
-    "NoteForm",
     "add_service_errors",
 ]
 
@@ -114,12 +113,6 @@ class AnswerForm(forms.Form):
             q.number: (data.get(f"q{q.number}") or "", data.get(f"q{q.number}_text") or "")
             for q in self.questions
         }
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
-    )
 
 
 class DelegationForm(forms.Form):

@@ -116,7 +116,8 @@ def ballot_recipients(*, ballot: Ballot) -> list[dict]:
     ):
         reopened[answer_id] = reopened.get(answer_id, 0) + 1
     rows = []
-    for a in ballot.answers.select_related("member", "answered_by").order_by("member__full_name"):
+    answers = ballot.answers.select_related("member", "answered_by", "version", "signed_version")
+    for a in answers.order_by("member__full_name"):
         d = delegations.get(a.member_id)
         rows.append(
             {

@@ -29,6 +29,7 @@ from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from notifications.services import notify
 from people.models import User
+from people.selectors import body_people
 
 MAX_TEXT = 4000
 
@@ -48,6 +49,11 @@ def _answer_for(
     if member.pk == actor.pk:
         if answer is None:
             raise NotAllowed(_("You are not among the recipients of this ballot."))
+        if Delegation.objects.filter(ballot=ballot, member=member).exists():
+            # The pen is with the deputy until the delegation is withdrawn: never both.
+            raise Conflict(
+                _("Your deputy answers this ballot for you; withdraw the delegation first.")
+            )
         return ballot, answer, None
     delegation = Delegation.objects.filter(ballot=ballot, member=member, deputy=actor).first()
     if answer is None or delegation is None:
@@ -294,6 +300,11 @@ def delegation_record(
         )
     if deputy.pk == member.pk or not deputy.is_active:
         raise Invalid(_("Choose another person as deputy."), fields={"deputy": [_("Not valid.")]})
+    if not body_people(body=ballot.body_id).filter(pk=deputy.pk).exists():
+        raise Invalid(
+            _("The deputy must be a person registered with %(body)s.") % {"body": ballot.body},
+            fields={"deputy": [_("Not a person of this body.")]},
+        )
     if not reason.strip():
         raise Invalid(_("Give the reason for the delegation."), fields={"reason": [_("Required.")]})
     if Delegation.objects.filter(ballot=ballot, member=member).exists():

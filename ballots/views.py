@@ -29,7 +29,7 @@ from ballots.services_answers import answer_save, answer_submit
 from ecabinet.errors import Invalid
 from ecabinet.realtime.events import last_seq
 from people.models import Body, Role, User
-from people.selectors import user_bodies, user_has_role
+from people.selectors import body_people, user_bodies, user_has_role
 from signing.forms import PinForm
 
 
@@ -126,7 +126,9 @@ def _answer_forms(request, ballot, access, bound=None):
     if not ballot.is_open:
         return []
     sheets = []
-    member_ids = ([request.user.pk] if access.is_recipient else []) + list(access.deputy_for)
+    # A member who delegated sees no sheet of their own: the deputy holds the pen.
+    own = access.is_recipient and not ballot.delegations.filter(member=request.user).exists()
+    member_ids = ([request.user.pk] if own else []) + list(access.deputy_for)
     answers = ballot.answers.filter(member_id__in=member_ids).select_related("member")
     questions = list(ballot.questions.all())
     for answer in answers:
@@ -216,7 +218,7 @@ def _detail(
     if access.is_secretariat and ballot.state != Ballot.State.CLOSED:
         context["delegation_form"] = delegation_form or DelegationForm(
             members=User.objects.filter(ballot_answers__ballot=ballot),
-            deputies=User.objects.filter(is_active=True).order_by("full_name"),
+            deputies=body_people(body=ballot.body),
         )
     return render(request, "ballots/detail.html", context, status=status)
 
@@ -283,7 +285,7 @@ def delegation_add(request, pk):
     form = DelegationForm(
         request.POST,
         members=User.objects.filter(ballot_answers__ballot=ballot),
-        deputies=User.objects.filter(is_active=True),
+        deputies=body_people(body=ballot.body),
     )
 
     def run():

@@ -18,8 +18,6 @@ from ballots.views import _detail, _visible, detail_url
 from ecabinet.errors import Conflict, Invalid
 from signing.forms import PinForm
 
-REPORT_KINDS = {"personal", "seal"}
-
 
 def _pin_refused(form: PinForm, error: Invalid | Conflict) -> int:
     if isinstance(error, Invalid):

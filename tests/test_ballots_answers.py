@@ -13,7 +13,8 @@ from ballots.models import Answer, Ballot, Reopening
 from ballots.services_answers import answer_reopen, answer_save, answer_submit, delegation_record
 from ecabinet.audit.models import AuditEntry
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
-from tests.factories import UserFactory
+from people.models import Role
+from tests.factories import UserFactory, grant
 from tests.test_ballots_helpers import answer, open_ballot, version_text
 
 pytestmark = pytest.mark.django_db
@@ -104,9 +105,14 @@ def test_answering_for_someone_else_needs_a_delegation(cabinet, ballot):
         )
     with pytest.raises(Invalid):
         delegation_record(actor=member, ballot=ballot, member=member, deputy=deputy, reason=" ")
+    with pytest.raises(Invalid, match="registered with"):  # a deputy from outside the body
+        delegation_record(actor=member, ballot=ballot, member=member, deputy=deputy, reason="x")
+    grant(deputy, cabinet.body, Role.GUEST)  # the deputy is registered with the body
     delegation_record(
         actor=member, ballot=ballot, member=member, deputy=deputy, reason="Đi công tác nước ngoài"
     )
+    with pytest.raises(Conflict, match="withdraw the delegation"):  # never both at once
+        answer(member, ballot, "agree", "agree")
     assert [p.ballot for p in selectors.ballots_pending_for(user=deputy)] == [ballot]
     done = answer(member, ballot, "disagree", "agree", actor=deputy)
     assert done.answered_by == deputy and done.delegation is not None
@@ -119,7 +125,7 @@ def test_answering_for_someone_else_needs_a_delegation(cabinet, ballot):
 
 
 def test_the_secretariat_records_a_delegation_for_a_member(cabinet, ballot):
-    deputy = UserFactory(username="deputy2")
+    deputy = grant(UserFactory(username="deputy2"), cabinet.body, Role.GUEST)
     delegation = delegation_record(
         actor=cabinet.secretary,
         ballot=ballot,
