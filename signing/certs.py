@@ -88,10 +88,6 @@ def validation_context(
     )
 
 
-def subject_text(cert: asn1_x509.Certificate) -> str:
-    return cert.subject.human_friendly
-
-
 def certificate_check(cert: asn1_x509.Certificate, chain: list[asn1_x509.Certificate]) -> None:
     """Refuse a certificate that is not yet valid, expired, revoked or not from a
     trusted CA. Revocation is asked of the CA now (OCSP or CRL), so a key revoked a

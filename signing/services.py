@@ -132,7 +132,15 @@ def _sign_bytes(*, actor, key, data, kind, body, placement, existing, reason, pi
     n = len(existing.kinds) + 1
     if kind == SignatureKind.SEAL:
         fields = [f for f in appearance.signature_fields(data) if f.name.startswith("Signature")]
-        placement = placement or appearance.seal_placement(fields[-1])
+        if placement is None:
+            # Over our last signer's block; a file signed elsewhere (other field names, or
+            # no visible block) gets the seal where the next block would have gone.
+            if fields:
+                signer = fields[-1]
+            else:
+                slot = appearance.personal_placement(data, taken=len(existing.kinds))
+                signer = appearance.ExistingField("", slot.page, slot.box)
+            placement = appearance.seal_placement(signer)
         box = placement.box
         stamp = appearance.seal_stamp_pdf(agency=body.name, moment=moment, size=box[2] - box[0])
         field_name, name = f"Seal{n}", body.name

@@ -102,15 +102,6 @@ def _token(label: str) -> pkcs11.Token:
             raise TokenMissing(f"token {label!r} is not present") from exc
 
 
-def token_exists(label: str) -> bool:
-    with LIB_LOCK:
-        try:
-            _token(label)
-        except TokenMissing:
-            return False
-        return True
-
-
 @contextmanager
 def session(label: str, pin: str, *, rw: bool = False) -> Iterator[pkcs11.Session]:
     """Log in to the token with the owner's PIN. The PIN is used here and forgotten."""
@@ -209,8 +200,3 @@ def private_key_import(sess: pkcs11.Session, label: str, key_info_der: bytes) ->
         }
     )
     sess.create_object(attrs)
-
-
-def private_key_present(sess: pkcs11.Session, label: str) -> bool:
-    found = sess.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.LABEL: label})
-    return any(True for _ in found)
