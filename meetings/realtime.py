@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
+
+from ecabinet.realtime.sender import send_after_commit
 
 
 def user_group(user_id: int) -> str:
@@ -12,13 +12,7 @@ def user_group(user_id: int) -> str:
 
 
 def access_changed(*, user_id: int, logout: bool = False) -> None:
-    """After commit, each socket of the user checks again whether it may stay open."""
-
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(
-                user_group(user_id), {"type": "access.changed", "logout": logout}
-            )
-
-    transaction.on_commit(send)
+    """After commit, each socket of the user checks again whether it may stay open. Sent
+    the same way as events: handed to the server's loop, or sent at once elsewhere."""
+    message = {"type": "access.changed", "logout": logout}
+    transaction.on_commit(lambda: send_after_commit(user_group(user_id), message))

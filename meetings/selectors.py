@@ -89,8 +89,10 @@ def agenda_for(*, access: MeetingAccess, user: User) -> list[ItemView]:
 def meeting_papers_general(*, access: MeetingAccess, user: User) -> list[tuple[MeetingPaper, bool]]:
     if access.is_guest:
         return []  # guests are invited item by item
-    papers = MeetingPaper.objects.filter(meeting=access.meeting, item__isnull=True).select_related(
-        "document"
+    papers = (
+        MeetingPaper.objects.filter(meeting=access.meeting, item__isnull=True)
+        .select_related("document")
+        .prefetch_related("document__versions")  # the room lists each paper's versions
     )
     return [(p, paper_can_open(user=user, paper=p, access=access)) for p in papers]
 
