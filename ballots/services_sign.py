@@ -146,7 +146,7 @@ def report_sign(
     )
     # The sealed report and the signed answers go to the archive; their text is read
     # here, outside the short transaction that records the seal.
-    filings = _archive_filings(ballot=ballot, report=signed) if kind == "seal" else []
+    filings = _archive_filings(actor=actor, ballot=ballot, report=signed) if kind == "seal" else []
     _report_signed(actor=actor, ballot=ballot, signed=signed, kind=kind, filings=filings)
     return signed
 
@@ -173,7 +173,7 @@ def _signer_names(version: DocumentVersion) -> list[str]:
     return names
 
 
-def _archive_filings(*, ballot: Ballot, report: DocumentVersion) -> list[dict]:
+def _archive_filings(*, actor: User, ballot: Ballot, report: DocumentVersion) -> list[dict]:
     """What the archive files once the report is sealed: the report, and every signed
     answer of the ballot (kinds "ballot_report" and "ballot_answer")."""
     questions = "\n".join(q.text for q in ballot.questions.order_by("number"))
@@ -184,7 +184,12 @@ def _archive_filings(*, ballot: Ballot, report: DocumentVersion) -> list[dict]:
             "kind": "ballot_report",
             "title": f"Báo cáo tổng hợp ý kiến: {ballot.subject}",
             "text": "\n".join(
-                [ballot.subject, ballot.summary, questions, *version_text(version=report)]
+                [
+                    ballot.subject,
+                    ballot.summary,
+                    questions,
+                    *version_text(actor=actor, version=report),
+                ]
             ),
             "issued_on": timezone.localdate(),
             "version": report,
@@ -201,7 +206,9 @@ def _archive_filings(*, ballot: Ballot, report: DocumentVersion) -> list[dict]:
             {
                 "kind": "ballot_answer",
                 "title": f"Phiếu lấy ý kiến: {ballot.subject} - {answer.member.display_name}",
-                "text": "\n".join([ballot.subject, *version_text(version=answer.signed_version)]),
+                "text": "\n".join(
+                    [ballot.subject, *version_text(actor=actor, version=answer.signed_version)]
+                ),
                 "issued_on": timezone.localdate(answer.signed_at),
                 "version": answer.signed_version,
                 "signers": _signer_names(answer.signed_version),

@@ -271,12 +271,13 @@ def circulation_close(*, actor: User, circulation: Circulation) -> Circulation:
     return circulation
 
 
-@transaction.atomic
 def circulation_compare(
     *, actor: User, circulation: Circulation, old_number: int, new_number: int
 ) -> TextDiff:
     """The text diff between two versions. Reading their text is reading the draft:
-    the actor must be allowed to open it, and the comparison is audited."""
+    the actor must be allowed to open it, and the comparison is audited. Not one
+    transaction: pdftotext runs with no database lock held, and a file found missing
+    or altered stays reported even though the comparison fails."""
     ensure_can_open(user=actor, circulation=circulation)
     versions = {
         v.number: v
@@ -285,14 +286,16 @@ def circulation_compare(
     if old_number not in versions or new_number not in versions:
         raise NotFound(_("This draft has no such version."))
     diff = text_diff(
-        version_text(version=versions[old_number]), version_text(version=versions[new_number])
+        version_text(actor=actor, version=versions[old_number]),
+        version_text(actor=actor, version=versions[new_number]),
     )
-    audit.record(
-        actor=actor,
-        action="circulation.compared",
-        target=circulation,
-        details={"old": old_number, "new": new_number},
-    )
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="circulation.compared",
+            target=circulation,
+            details={"old": old_number, "new": new_number},
+        )
     return diff
 
 

@@ -229,7 +229,12 @@ class WatermarkedCopy(io.BytesIO):
         self.sha256 = hashlib.sha256(data).hexdigest()
 
 
-def _open_checked(*, actor: User, version: DocumentVersion, field: str, sha256: str) -> IO[bytes]:
+def version_file_checked(
+    *, actor: User, version: DocumentVersion, field: str = "file", sha256: str = ""
+) -> IO[bytes]:
+    """The stored file, open, checked against its SHA-256; a missing or altered file is
+    audited and refused (Conflict). The caller closes it."""
+    sha256 = sha256 or version.sha256
     try:
         handle = getattr(version, field).open("rb")
     except OSError as exc:
@@ -274,7 +279,7 @@ def version_open(
         raise NotAllowed(
             _("Only the uploader, the secretariat and the archivists may take the original.")
         )
-    handle = _open_checked(actor=actor, version=version, field="file", sha256=version.sha256)
+    handle = version_file_checked(actor=actor, version=version, field="file", sha256=version.sha256)
     watermarked = version.document.is_confidential and not original
     if watermarked:
         with handle:
@@ -294,7 +299,7 @@ def version_read_original(*, actor: User, version: DocumentVersion, purpose: str
     the paper itself on the server (signing adds to these bytes, never to a reader's
     watermarked copy). Audited with its purpose. Never hand these to a reader: readers
     get `version_open`, which watermarks confidential papers."""
-    handle = _open_checked(actor=actor, version=version, field="file", sha256=version.sha256)
+    handle = version_file_checked(actor=actor, version=version, field="file", sha256=version.sha256)
     with handle:
         data = handle.read()
     audit.record(
@@ -319,7 +324,7 @@ def version_open_source(
         raise NotAllowed(
             _("Only the uploader, the secretariat and the archivists may take the original.")
         )
-    handle = _open_checked(
+    handle = version_file_checked(
         actor=actor, version=version, field="source_file", sha256=version.source_sha256
     )
     audit.record(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import tempfile
 from pathlib import Path
@@ -10,19 +9,19 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from documents.models import DocumentVersion
+from documents.services import version_file_checked
 from ecabinet.errors import Conflict
+from people.models import User
 
 PDFTOTEXT_TIMEOUT_S = 30
 
 
-def version_text(*, version: DocumentVersion) -> list[str]:
-    """One string per page. The stored file is checked against its SHA-256 first; the
-    caller decides access and audits the reading."""
-    with version.file.open("rb") as handle:
-        data = handle.read()
-    if hashlib.sha256(data).hexdigest() != version.sha256:
-        raise Conflict(_("The stored file does not match its fingerprint; it has been reported."))
-    return pdf_text(data)
+def version_text(*, actor: User, version: DocumentVersion) -> list[str]:
+    """One string per page. The stored file is checked against its SHA-256 first (a
+    missing or altered file is audited and refused); the caller decides access and
+    audits the reading."""
+    with version_file_checked(actor=actor, version=version) as handle:
+        return pdf_text(handle.read())
 
 
 def pdf_text(data: bytes) -> list[str]:

@@ -184,6 +184,17 @@ def test_comparing_versions_shows_the_changed_words_and_is_audited(cabinet):
     assert AuditEntry.objects.filter(action="circulation.compared").count() == 1
 
 
+def test_comparing_with_a_stored_file_gone_is_a_reported_conflict(cabinet):
+    circulation = circulate(cabinet)
+    new_version(cabinet, circulation)
+    old = circulation.document.versions.get(number=1)
+    old.file.storage.delete(old.file.name)  # the disk lost it
+    with pytest.raises(Conflict, match="missing"):
+        services.circulation_compare(
+            actor=cabinet.minister, circulation=circulation, old_number=1, new_number=2
+        )
+    assert AuditEntry.objects.filter(action="document.file_missing").count() == 1
+
 def test_a_confidential_draft_is_named_for_its_recipients(cabinet):
     circulation = circulate(cabinet, confidentiality="mat", recipients=[cabinet.minister])
     assert list(circulation.document.recipients.all()) == [cabinet.minister]
