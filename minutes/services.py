@@ -11,7 +11,6 @@ already made on the current version and adopts it instead of signing again.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import logging
 from typing import Any
@@ -32,7 +31,7 @@ from meetings.services import item_add
 from minutes import pdf
 from minutes.facts import closing_head, meeting_facts
 from minutes.models import Minutes, MinutesDraft
-from people.models import User
+from people.models import Body, User
 from people.selectors import body_chair, user_roles
 from signing.appearance import Placement
 from signing.models import Signature, SignatureKind
@@ -90,6 +89,9 @@ def _first_content(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _number_symbol(meeting: Meeting) -> str:
+    # Numbers run per body and year: the body's row is locked so two meetings closing
+    # at once do not both count the same minutes and take the same number.
+    Body.objects.select_for_update().filter(pk=meeting.body_id).first()
     year = timezone.localdate(meeting.starts_at).year
     count = Minutes.objects.filter(
         meeting__body_id=meeting.body_id, meeting__starts_at__year=year, corrects__isnull=True
@@ -581,7 +583,3 @@ def agenda_item_approve_minutes(
         details={"meeting_id": meeting.pk, "minutes_of": previous.pk},
     )
     return item
-
-
-def issued_on(minutes: Minutes) -> dt.date:
-    return timezone.localdate(minutes.issued_at or timezone.now())
