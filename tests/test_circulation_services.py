@@ -195,6 +195,7 @@ def test_comparing_with_a_stored_file_gone_is_a_reported_conflict(cabinet):
         )
     assert AuditEntry.objects.filter(action="document.file_missing").count() == 1
 
+
 def test_a_confidential_draft_is_named_for_its_recipients(cabinet):
     circulation = circulate(cabinet, confidentiality="mat", recipients=[cabinet.minister])
     assert list(circulation.document.recipients.all()) == [cabinet.minister]
