@@ -79,7 +79,11 @@ def ensure_can_manage(*, user: User, circulation: Circulation) -> CirculationAcc
 
 
 def ensure_can_open(*, user: User, circulation: Circulation) -> CirculationAccess:
-    access = ensure_can_view(user=user, circulation=circulation)
+    return ensure_opens(ensure_can_view(user=user, circulation=circulation))
+
+
+def ensure_opens(access: CirculationAccess) -> CirculationAccess:
+    """For an access already worked out: refuse unless it may open the draft."""
     if not access.can_open:
         raise NotAllowed(_("This draft is confidential; only its named recipients may open it."))
     return access

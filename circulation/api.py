@@ -9,7 +9,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from circulation import services
-from circulation.access import CirculationAccess
+from circulation.access import CirculationAccess, ensure_opens
 from circulation.models import Circulation, Comment
 from circulation.schemas import (
     CommentIn,
@@ -24,7 +24,7 @@ from circulation.schemas import (
 from circulation.selectors import circulation_for, drafts_received, drafts_sent
 from documents.http import source_response, version_response
 from ecabinet.api import ERRORS
-from ecabinet.errors import Invalid, NotAllowed
+from ecabinet.errors import Invalid
 from people.models import Body, User
 from signing import api as signing_api
 from signing.schemas import SignIn, SignOut, VerifyOut
@@ -228,8 +228,7 @@ def version_source(request: HttpRequest, draft_id: int, number: int):
 
 def _draft_version(request: HttpRequest, draft_id: int, number: int):
     circulation, access = circulation_for(user=request.user, pk=draft_id)
-    if not access.can_open:
-        raise NotAllowed(_("This draft is confidential; only its named recipients may open it."))
+    ensure_opens(access)
     return circulation, signing_api.version_numbered(circulation.document, number)
 
 

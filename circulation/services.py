@@ -134,7 +134,11 @@ def circulation_start(
 
 def _answered(circulation: Circulation, answers: list[int]) -> list[Comment]:
     ids = set(answers)
-    comments = list(Comment.objects.select_for_update().filter(circulation=circulation, pk__in=ids))
+    comments = list(
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .filter(circulation=circulation, pk__in=ids)
+    )
     if len(comments) != len(ids):
         message = _("Some of the comments marked as answered are not comments on this draft.")
         raise Invalid(message, fields={"answers": [message]})
@@ -172,8 +176,11 @@ def circulation_add_version(
             target=circulation,
             details={"version": version.number, "answers": sorted(c.pk for c in comments)},
         )
+        # Everyone who reads the draft and whose comment it answers, and its author when
+        # someone else (the secretariat) uploaded it; never the uploader.
+        readers = [circulation.author, *circulation.recipients.all(), *(c.author for c in comments)]
         notify(
-            recipients=[*circulation.recipients.all(), *(c.author for c in comments)],
+            recipients=[u for u in readers if u.pk != actor.pk],
             kind="circulation.version_added",
             title=_("New version %(n)d: %(summary)s")
             % {"n": version.number, "summary": circulation.document.summary},

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circulation import services
-from circulation.access import can_circulate
+from circulation.access import can_circulate, ensure_opens
 from circulation.forms import CirculateForm, CommentForm, VersionForm
 from circulation.selectors import (
     circulation_for,
@@ -221,8 +221,7 @@ def _signing_offer(user, circulation, access) -> dict:
 def version_sign(request, pk, number, kind="personal"):
     """Sign a version of the draft with one's PIN (or apply the agency's seal)."""
     circulation, access = circulation_for(user=request.user, pk=pk)
-    if not access.can_open:
-        raise NotAllowed(_("This draft is confidential; only its named recipients may open it."))
+    ensure_opens(access)
     version = get_object_or_404(circulation.document.versions, number=number)
     return version_sign_page(
         request,
@@ -236,7 +235,6 @@ def version_sign(request, pk, number, kind="personal"):
 @login_required
 def version_verify(request, pk, number):
     circulation, access = circulation_for(user=request.user, pk=pk)
-    if not access.can_open:
-        raise NotAllowed(_("This draft is confidential; only its named recipients may open it."))
+    ensure_opens(access)
     version = get_object_or_404(circulation.document.versions, number=number)
     return version_verify_page(request, version=version, back_url=detail_url(circulation))

@@ -131,6 +131,19 @@ def test_a_new_version_answers_comments_and_each_comment_knows_its_version(cabin
     ).exists()
 
 
+def test_the_author_hears_of_a_version_the_secretariat_uploaded_and_the_uploader_does_not(
+    cabinet,
+):
+    circulation = circulate(cabinet, actor=cabinet.minister)
+    new_version(cabinet, circulation, actor=cabinet.secretary)
+    told = set(
+        Notification.objects.filter(kind="circulation.version_added").values_list(
+            "recipient", flat=True
+        )
+    )
+    assert cabinet.minister.pk in told and cabinet.secretary.pk not in told
+
+
 def test_a_comment_cannot_be_answered_twice_or_from_another_draft(cabinet):
     circulation = circulate(cabinet)
     other = circulate(cabinet, summary="Dự thảo khác")
