@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import language
 from tests.factories import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -60,13 +61,57 @@ def browser():
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
+            yield WatchedBrowser(browser)
             browser.close()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# Language leaks found by the contexts of the test that is running (tests/browser/language.py).
+LEAKS: list[language.Leak] = []
+
+
+class WatchedContext:
+    """A browser context whose pages are checked for the other language; on close, every
+    page it visited is opened again in Vietnamese and in English and checked too."""
+
+    def __init__(self, context):
+        self._context = context
+        self._log = language.LanguageLog()
+        language.watch(context, self._log)
+
+    def __getattr__(self, name):
+        return getattr(self._context, name)
+
+    def close(self, *args, **kwargs):
+        try:
+            language.revisit(self._context, self._log)
+        finally:
+            LEAKS.extend(self._log.leaks())
+            self._context.close(*args, **kwargs)
+
+
+class WatchedBrowser:
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, *args, **kwargs):
+        return WatchedContext(self._browser.new_context(*args, **kwargs))
+
+
+@pytest.fixture(autouse=True)
+def _one_language_per_page():
+    """Fails a test whose pages mix languages (checked after its contexts close)."""
+    LEAKS.clear()
+    yield
+    found, LEAKS[:] = list(LEAKS), []
+    assert not found, "pages mix languages:\n" + "\n".join(map(str, found))
 
 
 @pytest.fixture
