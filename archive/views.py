@@ -15,6 +15,7 @@ from archive.forms import SearchForm
 from documents.http import version_response
 from ecabinet.errors import Invalid
 from ecabinet.forms import add_service_errors
+from signing.words import stored_by_field
 
 
 @login_required
@@ -65,6 +66,7 @@ def record_verify_page(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "version": record.version,
         "back_url": reverse("archive:record", args=[record.pk]),
+        "stored_signatures": stored_by_field(record.version),
     }
     return render(request, "signing/verify.html", context)
 

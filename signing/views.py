@@ -14,6 +14,7 @@ from ecabinet.errors import Invalid
 from signing import selectors, services
 from signing.forms import PinForm, VerifyForm
 from signing.verify import pdf_verify
+from signing.words import stored_by_field
 
 
 @login_required
@@ -37,7 +38,12 @@ def version_verify_page(request: HttpRequest, *, version: DocumentVersion, back_
     """Verify the signatures of a stored version. The calling app has already decided
     that the user may read it; the exact stored bytes are checked, never a copy."""
     data = version_read_original(actor=request.user, version=version, purpose="verify")
-    context = {"report": pdf_verify(data), "version": version, "back_url": back_url}
+    context = {
+        "report": pdf_verify(data),
+        "version": version,
+        "back_url": back_url,
+        "stored_signatures": stored_by_field(version),
+    }
     return render(request, "signing/verify.html", context)
 
 
