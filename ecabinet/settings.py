@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "ballots",
     "archive",
     "minutes",
+    "worklist",
     "demo",
 ]
 
@@ -126,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_count",
+                "worklist.context_processors.work",
             ],
             # Project-wide tags that belong to no app: {% load deadlines %}.
             "libraries": {"deadlines": "ecabinet.templatetags.deadlines"},

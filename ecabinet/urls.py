@@ -5,9 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ecabinet import views
+from worklist import views as worklist_views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", worklist_views.home, name="dashboard"),
     path("healthz", views.health, name="health"),
     path(
         "accounts/login/",
