@@ -78,3 +78,55 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}: {self.title}" if self.number else self.title
+
+
+def _export_upload_to(instance: "ExportJob", filename: str) -> str:
+    return f"exports/{instance.pk}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A records package being built in the background for the person who asked: only
+    they download it, and only while they may still see the record."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    record = models.ForeignKey(
+        Record, on_delete=models.PROTECT, related_name="export_jobs", verbose_name=_("record")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, default="package")
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    error = models.TextField(_("why it failed"), blank=True)
+    file = models.FileField(_("file"), upload_to=_export_upload_to, max_length=300, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="ready") | ~models.Q(sha256=""),
+                name="archive_exportjob_ready_has_file",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} · {self.record}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.READY, self.State.FAILED)

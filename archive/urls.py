@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/verify/", views.record_verify_page, name="verify"),
     path("<int:pk>/package.zip", views.record_package, name="package"),
     path("<int:pk>/edxml/", views.record_edxml, name="edxml"),
+    path("<int:pk>/package/", views.record_package_request, name="package_request"),
+    path("exports/<int:job_id>/", views.export_page, name="export"),
+    path("exports/<int:job_id>/file/", views.export_file, name="export_file"),
 ]

@@ -7,10 +7,11 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from archive import selectors, services
+from archive import exports, selectors, services
 from archive.forms import SearchForm
 from documents.http import version_response
 from ecabinet.errors import Invalid
@@ -48,7 +49,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def record_page(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_get(actor=request.user, record_id=pk)
     chain = selectors.record_chain(record=record)
-    return render(request, "archive/record.html", {"record": record, "chain": chain})
+    context = {
+        "record": record,
+        "chain": chain,
+        "exports": exports.exports_of(actor=request.user, record=record),
+    }
+    return render(request, "archive/record.html", context)
 
 
 @login_required
@@ -91,3 +97,24 @@ def record_edxml(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_get(actor=request.user, record_id=pk)
     data = services.record_export_edxml(actor=request.user, record=record)
     return _attachment(data, "application/xml", f"van-ban-{record.pk}.edxml")
+
+
+@login_required
+@require_POST
+def record_package_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the records package; its page shows how it goes and offers the file."""
+    record = selectors.record_get(actor=request.user, record_id=pk)
+    job = exports.export_request(actor=request.user, record=record)
+    return redirect("archive:export", job.pk)
+
+
+@login_required
+def export_page(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = exports.export_get(actor=request.user, job_id=job_id)
+    return render(request, "archive/export.html", {"job": job, "record": job.record})
+
+
+@login_required
+def export_file(request: HttpRequest, job_id: int) -> HttpResponse:
+    job, data = exports.export_download(actor=request.user, job_id=job_id)
+    return _attachment(data, "application/zip", f"ho-so-luu-tru-{job.record_id}.zip")

@@ -6,4 +6,5 @@ app_name = "signing"
 urlpatterns = [
     path("verify/", views.verify_page, name="verify"),
     path("keys/", views.keys_page, name="keys"),
+    path("preview/<str:token>.png", views.preview_image, name="preview"),
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from documents.models import DocumentVersion
 from documents.services import version_read_original
 from ecabinet.errors import Invalid
-from signing import selectors, services
+from signing import preview, selectors, services
 from signing.forms import PinForm, VerifyForm
 from signing.verify import pdf_verify
 from signing.words import stored_by_field
@@ -26,6 +26,18 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         # server would otherwise request addresses of the uploader's choosing).
         report = pdf_verify(form.cleaned_data["file"].read(), fetching=False)
     return render(request, "signing/verify.html", {"form": form, "report": report})
+
+
+@login_required
+def preview_image(request: HttpRequest, token: str) -> HttpResponse:
+    """The first page of a version about to be signed (signing/preview.py)."""
+    version = preview.preview_version(token=token, user=request.user)
+    response = HttpResponse(
+        preview.first_page_png(actor=request.user, version=version), content_type="image/png"
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

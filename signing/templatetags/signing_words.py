@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import template
 
-from signing import words
+from signing import preview, words
 
 register = template.Library()
 
@@ -35,3 +35,13 @@ def report_signed_by(sig, stored_by_field=None):
     """`stored_by_field`: the stored signatures of the verified version, by field name."""
     stored = (stored_by_field or {}).get(sig.field_name)
     return words.report_words(sig, stored)
+
+
+@register.inclusion_tag("signing/_preview.html", takes_context=True)
+def sign_preview(context, version):
+    """Shown before every PIN field. The page showing it has decided that this person
+    may sign the version; the image's token carries that decision (signing/preview.py)."""
+    user = context["request"].user
+    if version is None or not user.is_authenticated:
+        return {"version": None}
+    return {"version": version, "token": preview.preview_token(user=user, version=version)}
