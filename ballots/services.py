@@ -24,6 +24,7 @@ from ballots.models import Answer, Ballot, Question, Reminder
 from documents.models import Document
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid
+from notifications import alerts
 from notifications.services import notify
 from people.models import Body, User
 from people.selectors import body_chair, body_members, body_people
@@ -249,8 +250,24 @@ def ballot_approve(*, actor: User, ballot: Ballot) -> Ballot:
         % {"d": timezone.localtime(ballot.deadline).strftime("%H:%M %d/%m/%Y")},
         url=ballot_url(ballot),
     )
+    _alert_recipients(ballot, settled=False)
     transaction.on_commit(lambda: scheduling.schedule_ballot(ballot=ballot))
     return ballot
+
+
+def _alert_recipients(ballot: Ballot, *, settled: bool) -> None:
+    """A live alert for every recipient that their answer and signature are awaited,
+    or (the ballot closed) that they no longer are."""
+    answers = ballot.answers.exclude(state=Answer.State.SIGNED) if settled else ballot.answers
+    member_ids = list(answers.values_list("member_id", flat=True))
+    key = alerts.signature_key("ballot", ballot.pk)
+    if settled:
+        alerts.alert_signature_settled(recipient_ids=member_ids, key=key)
+        return
+    title = ballot.subject
+    alerts.alert_signature_requested(
+        recipient_ids=member_ids, key=key, what="ballot", title=title, url=ballot_url(ballot)
+    )
 
 
 @transaction.atomic
@@ -267,6 +284,7 @@ def ballot_close_due(*, ballot_id: int, now: dt.datetime | None = None) -> bool:
     counts = {"answered": answered.count(), "recipients": ballot.answers.count()}
     audit.record(actor=None, action="ballot.closed", target=ballot, details=counts)
     ballot_publish(ballot_id=ballot.pk, event=BallotClosed(ballot_id=ballot.pk, **counts))
+    _alert_recipients(ballot, settled=True)
     managers = body_people(body=ballot.body_id, roles={"secretariat"})
     notify(
         recipients=[*managers, *([ballot.chair] if ballot.chair else [])],

@@ -26,6 +26,7 @@ from documents.services import document_add_version, document_create
 from documents.text import version_text
 from ecabinet import audit
 from ecabinet.errors import Conflict, NotAllowed, NotFound
+from notifications.alerts import alert_signature_settled, signature_key
 from people.models import User
 from signing.selectors import signatures_of_document
 from signing.services import version_sign
@@ -75,6 +76,9 @@ def _answer_signed(
         event=AnswerSigned(
             ballot_id=answer.ballot_id, answer_id=answer.pk, member_id=answer.member_id
         ),
+    )
+    alert_signature_settled(
+        recipient_ids=[answer.member_id, actor.pk], key=signature_key("ballot", answer.ballot_id)
     )
     return answer
 

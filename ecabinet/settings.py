@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_count",
+                "notifications.context_processors.person_stream_seq",
                 "worklist.context_processors.work",
             ],
             # Project-wide tags that belong to no app: {% load deadlines %}.

@@ -8,6 +8,7 @@ speaks at a time in the room (a database constraint says so too).
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from meetings.models import (
     SpeakerRequest,
 )
 from meetings.selectors import speaker_entry, speakers_of
+from notifications.alerts import alert_floor_ended, alert_floor_given
 from people.models import User
 
 
@@ -131,6 +133,7 @@ def finish_speaking(meeting: Meeting) -> SpeakerRequest | None:
     request.state, request.ended_at = SpeakerRequest.State.DONE, timezone.now()
     request.save(update_fields=["state", "ended_at"])
     _announce_speakers(SpeakerFinished, request)
+    alert_floor_ended(speaker_id=request.user_id, request_id=request.pk, meeting_id=meeting.pk)
     return request
 
 
@@ -152,6 +155,14 @@ def floor_give(*, actor: User, request: SpeakerRequest) -> SpeakerRequest:
     queue = speakers_of(item=request.item)["queue"]
     event = FloorGiven(meeting.pk, request.item_id, speaker_entry(request), queue)
     publish(meeting_id=meeting.pk, event=event)
+    alert_floor_given(
+        speaker_id=request.user_id,
+        request_id=request.pk,
+        meeting_id=meeting.pk,
+        meeting_title=meeting.title,
+        item_title=request.item.title,
+        url=reverse("meetings:room", args=[meeting.pk]),
+    )
     return request
 
 

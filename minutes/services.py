@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,8 +32,13 @@ from meetings.services import item_add
 from minutes import pdf
 from minutes.facts import closing_head, meeting_facts
 from minutes.models import Minutes, MinutesDraft
-from people.models import Body, User
-from people.selectors import body_chair, user_roles
+from notifications.alerts import (
+    alert_signature_requested,
+    alert_signature_settled,
+    signature_key,
+)
+from people.models import Body, Role, User
+from people.selectors import body_chair, body_people, user_roles
 from signing.appearance import Placement
 from signing.models import Signature, SignatureKind
 from signing.services import version_sign
@@ -462,7 +468,32 @@ def _signed_store(
         _archive(actor=actor, minutes=minutes)
         fields += ["archive_record_id", "archived_at"]
     minutes.save(update_fields=fields)
+    _alert_signers(minutes, step)
     return minutes
+
+
+def _alert_signers(minutes: Minutes, done: str) -> None:
+    """A live alert for whoever signs next (the chair after the secretary, the
+    secretariat's seal after the chair), and the end of the alert for the step done."""
+    meeting = minutes.meeting
+    chair_id = ((minutes.facts.get("signers") or {}).get("chair") or {}).get("id")
+    sealers = body_people(body=meeting.body_id, roles={Role.SECRETARIAT}).order_by()
+    whom = {
+        "chair": [chair_id] if chair_id else [],
+        "seal": list(sealers.values_list("pk", flat=True)),
+    }
+    title = f"{minutes.number_symbol} · {meeting.title}"
+    url = reverse("minutes:meeting", args=[meeting.pk]) + "#signing"
+    if done in whom:
+        key = signature_key("minutes", minutes.pk, done)
+        alert_signature_settled(recipient_ids=whom[done], key=key)
+    following = {"secretary": "chair", "chair": "seal"}.get(done)
+    if following:
+        what = "minutes_seal" if following == "seal" else "minutes"
+        key = signature_key("minutes", minutes.pk, following)
+        alert_signature_requested(
+            recipient_ids=whom[following], key=key, what=what, title=title, url=url
+        )
 
 
 def _archive(*, actor: User, minutes: Minutes) -> None:

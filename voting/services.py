@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from ecabinet.realtime.events import publish
 from meetings.access import MeetingAccess, ensure_can_chair, ensure_can_manage, ensure_can_see_item
 from meetings.models import AgendaItem, Meeting, Participant
+from notifications.alerts import alert_vote_closed, alert_vote_opened
 from people.models import User
 from people.selectors import body_members
 from voting import secrecy, selectors
@@ -119,7 +121,26 @@ def vote_open(
         meeting_id=meeting.pk,
         event=VoteOpened(vote.pk, item.pk, question, mode, vote.hide_tally, len(seats)),
     )
+    alert_vote_opened(
+        recipient_ids=_alerted(meeting.pk, seats, voting_only=True),
+        vote_id=vote.pk,
+        meeting_id=meeting.pk,
+        meeting_title=meeting.title,
+        question=question,
+        url=reverse("meetings:room", args=[meeting.pk]) + "#room-vote-h",
+    )
     return vote
+
+
+def _alerted(meeting_id: int, member_ids: list[int], *, voting_only: bool) -> list[int]:
+    """Whom a vote's alert is for: the seats' members and the deputies attending for
+    them (when it opens, only those the chair allowed to vote)."""
+    deputies = Participant.objects.filter(
+        meeting_id=meeting_id, kind=Participant.Kind.DEPUTY, on_behalf_of_id__in=member_ids
+    )
+    if voting_only:
+        deputies = deputies.filter(may_vote=True)
+    return [*member_ids, *deputies.values_list("user_id", flat=True)]
 
 
 @transaction.atomic
@@ -141,6 +162,12 @@ def vote_close(*, actor: User, vote_id: int, chair_receipt: str | None = None) -
         details=vote.result,
     )
     publish(meeting_id=vote.meeting_id, event=VoteClosed(vote.pk, vote.item_id, vote.result))
+    seats = list(Seat.objects.filter(vote=vote).values_list("member_id", flat=True))
+    alert_vote_closed(
+        recipient_ids=_alerted(vote.meeting_id, seats, voting_only=False),
+        vote_id=vote.pk,
+        meeting_id=vote.meeting_id,
+    )
     return vote
 
 
