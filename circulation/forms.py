@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circulation.models import Comment
 from documents.models import Confidentiality, DocumentType, Urgency
+from ecabinet.forms import LimitedFileInput
 from people.models import Body, User
 from people.selectors import body_members, body_people
 
@@ -22,7 +23,7 @@ class PeopleField(forms.ModelMultipleChoiceField):
 class CirculateForm(forms.Form):
     file = forms.FileField(
         label=_("Draft (PDF or Word .docx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        widget=LimitedFileInput(attrs={"accept": ACCEPT}),
     )
     doc_type = forms.ChoiceField(
         label=_("Document type"), choices=DocumentType.choices, initial=DocumentType.DRAFT_DECREE
@@ -82,7 +83,7 @@ class CommentChoiceField(forms.ModelMultipleChoiceField):
 class VersionForm(forms.Form):
     file = forms.FileField(
         label=_("New version (PDF or Word .docx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        widget=LimitedFileInput(attrs={"accept": ACCEPT}),
     )
     note = forms.CharField(label=_("What changed"), max_length=300, required=False)
     answers = CommentChoiceField(

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Confidentiality, DocumentType, Urgency
-from ecabinet.forms import DATE_INPUT, DATETIME_INPUT
+from ecabinet.forms import DATE_INPUT, DATETIME_INPUT, LimitedFileInput
 from meetings.models import AgendaItem, Meeting, Position
 from people.models import Body, User
 from people.selectors import body_people
@@ -72,7 +72,7 @@ class ItemForm(forms.Form):
 
 class PaperForm(forms.Form):
     file = forms.FileField(
-        label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+        label=_("PDF file"), widget=LimitedFileInput(attrs={"accept": "application/pdf"})
     )
     item = forms.ModelChoiceField(
         label=_("Agenda item"),
@@ -108,7 +108,7 @@ class PaperForm(forms.Form):
 
 class VersionForm(forms.Form):
     file = forms.FileField(
-        label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+        label=_("PDF file"), widget=LimitedFileInput(attrs={"accept": "application/pdf"})
     )
     note = forms.CharField(label=_("What changed"), max_length=300, required=False)
 

@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ecabinet.forms import LimitedFileInput
+
 
 class VerifyForm(forms.Form):
-    file = forms.FileField(label=_("Signed PDF"))
+    file = forms.FileField(label=_("Signed PDF"), widget=LimitedFileInput())
 
 
 class PinForm(forms.Form):
