@@ -10,8 +10,8 @@ from ballots.services import default_recipients
 from documents.models import Document
 from ecabinet.forms import DATETIME_INPUT, add_service_errors
 from meetings.forms import PeopleChoiceField, PersonChoiceField
+from people.eligibility import deputies_of
 from people.models import Body, User
-from people.selectors import body_people
 
 __all__ = [
     "AnswerForm",
@@ -53,10 +53,9 @@ class BallotForm(forms.Form):
     def __init__(self, *args, body: Body, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["drafts"].queryset = Document.objects.filter(body=body).order_by("-id")
-        people = [u.pk for u in default_recipients(body=body)]
-        self.fields["recipients"].queryset = User.objects.filter(pk__in=people).order_by(
-            "full_name"
-        )
+        recipients = default_recipients(body=body)
+        people = [u.pk for u in recipients]
+        self.fields["recipients"].offer(recipients, body=body)
         if not self.is_bound and "recipients" not in self.initial:
             self.initial["recipients"] = people
 
@@ -116,23 +115,28 @@ class AnswerForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Member"), queryset=User.objects.none())
-    deputy = forms.ModelChoiceField(label=_("Deputy who answers"), queryset=User.objects.none())
+    """The secretariat records a delegation for a recipient: the deputies offered are
+    those of the recipients' own agencies; the service checks the pair."""
+
+    member = PersonChoiceField(label=_("Member"), queryset=User.objects.none())
+    deputy = PersonChoiceField(label=_("Deputy who answers"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
-    def __init__(self, *args, members, deputies, **kwargs) -> None:
+    def __init__(self, *args, ballot: Ballot, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members
-        self.fields["deputy"].queryset = deputies
+        members = User.objects.filter(ballot_answers__ballot=ballot)
+        self.fields["member"].offer(members, body=ballot.body_id)
+        deputies = deputies_of(body=ballot.body_id, members=members)
+        self.fields["deputy"].offer(deputies, body=ballot.body_id)
 
 
 class MyDelegationForm(forms.Form):
-    """A recipient names a person of the body to answer this ballot for them."""
+    """A recipient names a deputy of their own agency to answer this ballot for them."""
 
     deputy = PersonChoiceField(label=_("Deputy who answers for me"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
     def __init__(self, *args, ballot: Ballot, member: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        people = body_people(body=ballot.body_id).filter(is_active=True).exclude(pk=member.pk)
-        self.fields["deputy"].queryset = people
+        deputies = deputies_of(body=ballot.body_id, members=[member])
+        self.fields["deputy"].offer(deputies, body=ballot.body_id)

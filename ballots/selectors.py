@@ -16,6 +16,7 @@ from ballots.models import Answer, Ballot, Delegation, Heartbeat, Reopening
 from ballots.sweep import HEARTBEAT
 from ballots.tally import AnswerRow, BallotTally, tally_compute
 from ecabinet.errors import NotFound
+from people.collation import sort_by_person
 from people.models import Role, User
 from people.selectors import body_members
 
@@ -83,7 +84,11 @@ def answer_items(*, answer: Answer) -> dict[int, tuple[str, str]]:
 
 def ballot_result(*, ballot: Ballot) -> BallotTally:
     """The tally from the final answers. While the ballot is open it is provisional."""
-    answers = list(ballot.answers.select_related("member").prefetch_related("items__question"))
+    answers = sort_by_person(
+        ballot.answers.select_related("member").prefetch_related("items__question"),
+        person=lambda a: a.member,
+        body=ballot.body_id,
+    )
     rows = [
         AnswerRow(
             a.member_id,
@@ -117,7 +122,7 @@ def ballot_recipients(*, ballot: Ballot) -> list[dict]:
         reopened[answer_id] = reopened.get(answer_id, 0) + 1
     rows = []
     answers = ballot.answers.select_related("member", "answered_by", "version", "signed_version")
-    for a in answers.order_by("member__full_name"):
+    for a in sort_by_person(answers, person=lambda a: a.member, body=ballot.body_id):
         d = delegations.get(a.member_id)
         rows.append(
             {

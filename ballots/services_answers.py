@@ -28,8 +28,8 @@ from documents.services import document_add_version, document_create
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from notifications.services import notify
+from people.eligibility import ensure_may_deputise
 from people.models import User
-from people.selectors import body_people
 
 MAX_TEXT = 4000
 
@@ -300,11 +300,9 @@ def delegation_record(
         )
     if deputy.pk == member.pk or not deputy.is_active:
         raise Invalid(_("Choose another person as deputy."), fields={"deputy": [_("Not valid.")]})
-    if not body_people(body=ballot.body_id).filter(pk=deputy.pk).exists():
-        raise Invalid(
-            _("The deputy must be a person registered with %(body)s.") % {"body": ballot.body},
-            fields={"deputy": [_("Not a person of this body.")]},
-        )
+    # A deputy of the member's own agency (people/eligibility.py): not the Prime
+    # Minister, an archivist, an auditor or a guest.
+    ensure_may_deputise(body=ballot.body, member=member, deputy=deputy)
     if not reason.strip():
         raise Invalid(_("Give the reason for the delegation."), fields={"reason": [_("Required.")]})
     if Delegation.objects.filter(ballot=ballot, member=member).exists():

@@ -28,8 +28,8 @@ from ballots.models import Answer, Ballot
 from ballots.services_answers import answer_save, answer_submit
 from ecabinet.errors import Invalid
 from ecabinet.realtime.events import last_seq
-from people.models import Body, Role, User
-from people.selectors import body_people, user_bodies, user_has_role
+from people.models import Body, Role
+from people.selectors import user_bodies, user_has_role
 from signing.forms import PinForm
 
 
@@ -216,10 +216,7 @@ def _detail(
         context["delegations"] = ballot.delegations.select_related("member", "deputy")
         context["live_seq"] = last_seq(stream=ballot_stream(ballot.pk))
     if access.is_secretariat and ballot.state != Ballot.State.CLOSED:
-        context["delegation_form"] = delegation_form or DelegationForm(
-            members=User.objects.filter(ballot_answers__ballot=ballot),
-            deputies=body_people(body=ballot.body),
-        )
+        context["delegation_form"] = delegation_form or DelegationForm(ballot=ballot)
     return render(request, "ballots/detail.html", context, status=status)
 
 
@@ -282,11 +279,7 @@ def delegation_add(request, pk):
     from ballots.services_answers import delegation_record
 
     ballot, _access = _visible(request, pk)
-    form = DelegationForm(
-        request.POST,
-        members=User.objects.filter(ballot_answers__ballot=ballot),
-        deputies=body_people(body=ballot.body),
-    )
+    form = DelegationForm(request.POST, ballot=ballot)
 
     def run():
         delegation_record(actor=request.user, ballot=ballot, **form.cleaned_data)

@@ -25,6 +25,7 @@ from circulation.selectors import circulation_for, drafts_received, drafts_sent
 from documents.http import source_response, version_response
 from ecabinet.api import ERRORS
 from ecabinet.errors import Invalid
+from people.collation import sort_people
 from people.models import Body, User
 from signing import api as signing_api
 from signing.schemas import SignIn, SignOut, VerifyOut
@@ -103,7 +104,9 @@ def _detail(c: Circulation, access: CirculationAccess) -> dict:
         "request": c.request,
         "created_at": c.created_at,
         "closed_at": c.closed_at,
-        "recipients": [_person(u) for u in c.recipients.order_by("full_name", "username")],
+        "recipients": [
+            _person(u) for u in sort_people(c.recipients.all(), body=c.document.body_id)
+        ],
         "can_comment": access.can_comment,
         "can_manage": access.can_manage,
         "can_open": access.can_open,

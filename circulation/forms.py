@@ -9,15 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from circulation.models import Comment
 from documents.models import Confidentiality, DocumentType, Urgency
 from ecabinet.forms import LimitedFileInput
+from people.forms import PeopleChoiceField
 from people.models import Body, User
 from people.selectors import body_members, body_people
 
 ACCEPT = ".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document"  # noqa: E501
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.display_name
+PeopleField = PeopleChoiceField  # name and title, in the body's protocol order
 
 
 class CirculateForm(forms.Form):
@@ -54,7 +53,7 @@ class CirculateForm(forms.Form):
 
     def __init__(self, *args, body: Body, actor: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = body_people(body=body).exclude(pk=actor.pk)
+        self.fields["recipients"].offer(body_people(body=body).exclude(pk=actor.pk), body=body)
         if not self.is_bound:
             members = body_members(body=body).exclude(pk=actor.pk)
             self.fields["recipients"].initial = list(members.values_list("pk", flat=True))

@@ -89,7 +89,7 @@ class BodySpec:
     meeting: MeetingSpec
 
 
-M, C, S = Role.MEMBER, Role.CHAIR, Role.SECRETARIAT  # short, to keep the tables readable
+M, C, S, D = Role.MEMBER, Role.CHAIR, Role.SECRETARIAT, Role.DEPUTY  # short, for the tables
 GOV = "Chính phủ"
 VPCP = "Văn phòng Chính phủ"
 
@@ -98,6 +98,11 @@ def _minister(username: str, full_name: str, ministry: str, title: str = "") -> 
     return Person(username, full_name, title or f"Bộ trưởng {ministry}", ministry, (M,))
 
 
+# In the Government's protocol order, which the seeding stores as each membership's
+# sort_order (people/collation.py sorts by it): the Prime Minister, the Deputy Prime
+# Ministers (the Standing one first), the ministers in the order of the ministries set by
+# Resolution 176/2025/QH15, the heads of the ministry-level agencies; then the deputies
+# who may stand in for a minister, the secretariat and the others.
 GOVERNMENT_PEOPLE = (
     Person("thutuong", "Trần Đức Khiêm", "Thủ tướng Chính phủ", GOV, (C, M)),
     Person("pttg1", "Nguyễn Hữu Toàn", "Phó Thủ tướng Thường trực Chính phủ", GOV, (M,)),
@@ -126,6 +131,11 @@ GOVERNMENT_PEOPLE = (
     ),
     _minister("tongthanhtra", "Châu Văn Lực", "Thanh tra Chính phủ", "Tổng Thanh tra Chính phủ"),
     _minister("cn.vpcp", "Tống Viết Hòa", VPCP, "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ"),
+    # Deputies of a minister's own ministry: the only people a minister may name to answer
+    # a written ballot or attend a meeting for them (people/eligibility.py).
+    Person("tt.taichinh", "Mạc Thị Thu Hà", "Thứ trưởng Bộ Tài chính", "Bộ Tài chính", (D,)),
+    Person("tt.tuphap", "Ông Văn Khải", "Thứ trưởng Bộ Tư pháp", "Bộ Tư pháp", (D,)),
+    Person("pcn.vpcp", "Triệu Quốc Bảo", "Phó Chủ nhiệm Văn phòng Chính phủ", VPCP, (D,)),
     Person("vpcp", "Nguyễn Thị Lan Anh", "Chuyên viên Văn phòng Chính phủ", VPCP, (S,)),
     Person("vpcp2", "Trần Minh Tuấn", "Chuyên viên chính, Vụ Tổng hợp", VPCP, (S,)),
     Person("luutru", "Phùng Thị Hà", "Lưu trữ viên chính", VPCP, (Role.ARCHIVIST,)),
@@ -198,6 +208,7 @@ LAO_CAI_PEOPLE = (
         "Văn phòng UBND tỉnh",
         (M,),
     ),
+    Person("pgd.stc.laocai", "Giàng A Páo", "Phó Giám đốc Sở Tài chính", "Sở Tài chính", (D,)),
     Person(
         "vp.laocai",
         "Lý Thị Mai",

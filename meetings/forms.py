@@ -13,18 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from documents.models import Confidentiality, DocumentType, Urgency
 from ecabinet.forms import DATE_INPUT, DATETIME_INPUT, LimitedFileInput
 from meetings.models import AgendaItem, Meeting, Position
+from people.eligibility import deputies_of, presenters_of
+from people.forms import PeopleChoiceField, PersonChoiceField
 from people.models import Body, User
 from people.selectors import body_people
 
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.display_name
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.display_name
+__all__ = ["PeopleChoiceField", "PersonChoiceField"]  # other apps' forms use them
 
 
 class MeetingForm(forms.Form):
@@ -63,7 +57,9 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args, body: Body, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["presenter"].queryset = body_people(body=body)
+        # The agency is typed in the same form, so everyone who may present something is
+        # offered (their titles name their agency); the service checks the pair.
+        self.fields["presenter"].offer(presenters_of(body=body), body=body)
 
     @classmethod
     def initial_from(cls, item: AgendaItem) -> dict:
@@ -103,7 +99,7 @@ class PaperForm(forms.Form):
     def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = meeting.items.order_by("order", "id")
-        self.fields["recipients"].queryset = body_people(body=meeting.body_id)
+        self.fields["recipients"].offer(body_people(body=meeting.body_id), body=meeting.body_id)
 
 
 class VersionForm(forms.Form):
@@ -123,7 +119,7 @@ class GuestForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people
+        self.fields["user"].offer(people, body=meeting.body_id)
         self.fields["items"].queryset = meeting.items.order_by("order", "id")
 
 
@@ -154,7 +150,9 @@ class LeaveRequestForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, member: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["deputy"].queryset = body_people(body=meeting.body_id).exclude(pk=member.pk)
+        self.fields["deputy"].offer(
+            deputies_of(body=meeting.body_id, members=[member]), body=meeting.body_id
+        )
 
 
 class LeaveDecideForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,8 @@ from meetings.models import (
     Position,
     SpeakerRequest,
 )
-from people.models import Membership, Role, User
+from people.collation import sort_by_person, sort_people
+from people.models import Body, Membership, Role, User
 from people.selectors import body_members
 
 
@@ -114,11 +116,13 @@ class ItemSummary:
 
 
 def positions_summary(*, meeting: Meeting) -> list[ItemSummary]:
-    members = list(
+    members = sort_people(
         User.objects.filter(
             participations__meeting=meeting, participations__kind=Participant.Kind.MEMBER
-        ).order_by("full_name")
+        ),
+        body=meeting.body_id,
     )
+    rank = {m.pk: n for n, m in enumerate(members)}
     member_ids = {m.pk for m in members}
     summaries = []
     positions = Position.objects.filter(item__meeting=meeting).select_related("member", "marked_by")
@@ -127,6 +131,7 @@ def positions_summary(*, meeting: Meeting) -> list[ItemSummary]:
         by_item.setdefault(position.item_id, []).append(position)
     for item in meeting.items.order_by("order", "id"):
         item_positions = [p for p in by_item.get(item.pk, []) if p.member_id in member_ids]
+        item_positions.sort(key=lambda p: rank[p.member_id])
         summary = ItemSummary(item=item)
         for stance in Position.Stance.values:
             summary.counts[stance] = sum(1 for p in item_positions if p.stance == stance)
@@ -159,6 +164,16 @@ def meeting_participants(*, meeting: Meeting) -> QuerySet[Participant]:
         .prefetch_related("items")
         .order_by(kind_order, "user__full_name", "user__username")
     )
+
+
+def participants_in_order(
+    participants: Iterable[Participant], *, body: Body | int
+) -> list[Participant]:
+    """Members first, then deputies, guests and observers; within each kind the body's
+    protocol order, then given names in Vietnamese (people/collation.py)."""
+    kinds = {kind: n for n, kind in enumerate(PARTICIPANT_ORDER)}
+    in_order = sort_by_person(participants, person=lambda p: p.user, body=body)
+    return sorted(in_order, key=lambda p: kinds.get(p.kind, len(kinds)))
 
 
 def leave_requests_for(*, meeting: Meeting, member: User | None = None) -> QuerySet[LeaveRequest]:
@@ -255,7 +270,7 @@ def attendance_list(*, meeting: Meeting, user_id: int | None = None) -> list[dic
         attendance_entry(
             participant=p, record=records.get(p.user_id), on_leave=p.user_id in on_leave
         )
-        for p in participants
+        for p in participants_in_order(participants, body=meeting.body_id)
     ]
 
 

@@ -42,6 +42,7 @@ from meetings.models import (
 from meetings.realtime import access_changed
 from meetings.selectors import meeting_quorum
 from notifications.services import notify
+from people.eligibility import ensure_may_deputise, ensure_may_present
 from people.models import Body, Role, User
 from people.selectors import body_chair, body_members, user_has_role, user_roles
 
@@ -282,6 +283,21 @@ ITEM_FIELDS = {
 }
 
 
+def _check_presenter(fields: dict, meeting: Meeting, item: AgendaItem | None = None) -> None:
+    """The presenter speaks for the item's agency (people/eligibility.py). Naming only a
+    presenter fills in their agency."""
+    presenter = fields["presenter"] if "presenter" in fields else getattr(item, "presenter", None)
+    if presenter is None:
+        return
+    if "presenting_agency" in fields:
+        agency = str(fields["presenting_agency"] or "").strip()
+    else:
+        agency = item.presenting_agency if item else ""
+    if not agency and presenter.organisation.strip():
+        agency = fields["presenting_agency"] = presenter.organisation.strip()
+    ensure_may_present(body=meeting.body, agency=agency, presenter=presenter)
+
+
 def _validate_item(fields: dict, meeting: Meeting) -> None:
     errors: dict[str, list[str]] = {}
     if "title" in fields and not str(fields["title"]).strip():
@@ -289,9 +305,6 @@ def _validate_item(fields: dict, meeting: Meeting) -> None:
     duration = fields.get("duration_minutes")
     if duration is not None and not (1 <= int(duration) <= 600):
         errors["duration_minutes"] = [_("Between 1 and 600 minutes.")]
-    presenter = fields.get("presenter")
-    if presenter is not None and not user_roles(user=presenter, body_id=meeting.body_id):
-        errors["presenter"] = [_("The presenter must be a person of this body.")]
     if errors:
         raise Invalid(_("Some agenda item details are wrong."), fields=errors)
 
@@ -305,6 +318,7 @@ def item_add(*, actor: User, meeting: Meeting, title: str, **fields) -> AgendaIt
     if unknown:
         raise Invalid(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
     _validate_item({"title": title, **fields}, meeting)
+    _check_presenter(fields, meeting)
     last = meeting.items.aggregate(m=Max("order"))["m"] or 0
     item = AgendaItem.objects.create(meeting=meeting, order=last + 1, title=title.strip(), **fields)
     audit.record(
@@ -327,7 +341,9 @@ def item_update(*, actor: User, item: AgendaItem, **changes) -> AgendaItem:
     if unknown:
         raise Invalid(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
     _validate_item(changes, meeting)
-    item = AgendaItem.objects.get(pk=item.pk)
+    item = AgendaItem.objects.select_related("presenter").get(pk=item.pk)
+    if {"presenter", "presenting_agency"} & set(changes):
+        _check_presenter(changes, meeting, item)
     for name, value in changes.items():
         setattr(item, name, value.strip() if isinstance(value, str) else value)
     item.save()
@@ -636,11 +652,7 @@ def leave_request(
     if deputy is not None:
         if deputy.pk == actor.pk:
             raise Invalid(_("You cannot be your own deputy."), fields={"deputy": [_("Invalid.")]})
-        if not user_roles(user=deputy, body_id=meeting.body_id):
-            raise Invalid(
-                _("The deputy must be a person registered with %(body)s.") % {"body": meeting.body},
-                fields={"deputy": [_("Not a person of this body.")]},
-            )
+        ensure_may_deputise(body=meeting.body, member=actor, deputy=deputy)
     if LeaveRequest.objects.filter(
         meeting=meeting,
         member=actor,

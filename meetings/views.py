@@ -32,6 +32,7 @@ from meetings.selectors import (
     meeting_papers_general,
     meeting_participants,
     meetings_visible_to,
+    participants_in_order,
     positions_summary,
 )
 from people.models import Body, Role
@@ -186,7 +187,11 @@ def _detail_context(
         "last_order": max((e.item.order for e, _f in agenda), default=0),
         # Guests are invited item by item: the rest of the meeting is not theirs to see.
         "general_papers": None if guest else meeting_papers_general(access=access, user=user),
-        "participants": None if guest else meeting_participants(meeting=meeting),
+        "participants": (
+            None
+            if guest
+            else participants_in_order(meeting_participants(meeting=meeting), body=meeting.body_id)
+        ),
         "pending_leaves": (
             leaves.filter(status=LeaveRequest.Status.PENDING) if leaves is not None else None
         ),

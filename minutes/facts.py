@@ -14,6 +14,7 @@ from typing import Any
 from ecabinet.audit.models import AuditEntry
 from meetings.models import LeaveRequest, Meeting, Participant
 from meetings.models_live import Attendance, ItemState, SpeakerRequest
+from people.collation import sort_by_person
 from people.models import Body, User
 from people.selectors import body_members
 from voting.models import Vote
@@ -59,8 +60,11 @@ def _attendance(meeting: Meeting) -> dict[str, Any]:
         ).select_related("member", "deputy")
     }
     present, on_leave, absent, deputies, guests = [], [], [], [], []
-    participants = meeting.participants.select_related("user", "on_behalf_of").order_by(
-        "kind", "user__full_name", "user_id"
+    # The record lists people as the body ranks them, then by given name, in Vietnamese.
+    participants = sort_by_person(
+        meeting.participants.select_related("user", "on_behalf_of"),
+        person=lambda p: p.user,
+        body=meeting.body_id,
     )
     for p in participants:
         record = attended.get(p.user_id)

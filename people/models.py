@@ -90,6 +90,9 @@ class Role(models.TextChoices):
     ASSISTANT = "assistant", _("Minister's assistant")
     OBSERVER = "observer", _("Observer")
     AUDITOR = "auditor", _("Auditor")
+    # A deputy head of a member's agency (Thứ trưởng, Phó Giám đốc Sở): sees nothing by
+    # this role alone; may be named to stand in for a member of the same organisation.
+    DEPUTY = "deputy", _("Deputy of a member")
 
 
 class Membership(models.Model):

@@ -2,7 +2,8 @@
 # Install the system packages e-Cabinet needs, only when something is missing.
 # WeasyPrint needs Pango; the PDF tools check our output; Chromium runs the
 # browser tests; gettext compiles the translations; SoftHSM2 is the PKCS#11 token;
-# LibreOffice converts Word papers to PDF.
+# LibreOffice converts Word papers to PDF; PyICU (Vietnamese collation of names) is built
+# by pip against libicu-dev, found through pkg-config, with a C++ compiler.
 set -euo pipefail
 
 need=()
@@ -20,6 +21,10 @@ have_cmd softhsm2-util || need+=(softhsm2)
 have_cmd certutil || need+=(libnss3-tools)
 # Word papers (.docx) are converted to PDF for reading on tablets.
 have_cmd soffice || need+=(libreoffice-writer-nogui)
+# PyICU has no wheels: pip compiles it, so these come before `pip install`.
+have_cmd pkg-config || need+=(pkg-config)
+have_cmd c++ || need+=(g++)
+pkg-config --exists icu-i18n 2>/dev/null || need+=(libicu-dev)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

@@ -26,6 +26,9 @@ def _test_settings(settings, tmp_path):
         yield
 
 
+MINISTRIES = ["", "Bộ Tài chính", "Bộ Tư pháp", "Bộ Y tế", "Bộ Xây dựng", "Bộ Nội vụ"]
+
+
 @dataclass
 class Cabinet:
     body: Body
@@ -54,8 +57,10 @@ def cabinet(db) -> Cabinet:
         Role.CHAIR,
         Role.MEMBER,
     )
+    # Each minister heads a ministry: a deputy or a presenter is chosen by organisation.
     members = [chair] + [
-        grant(UserFactory(username=f"minister{n}"), body, Role.MEMBER) for n in range(1, 6)
+        grant(UserFactory(username=f"minister{n}", organisation=MINISTRIES[n]), body, Role.MEMBER)
+        for n in range(1, 6)
     ]
     secretary = grant(
         UserFactory(username="secretary", title="Chuyên viên VPCP"), body, Role.SECRETARIAT

@@ -48,6 +48,17 @@ def grant(user: User, body: Body, *roles: str, assists: User | None = None) -> U
     return user
 
 
+def deputy_of(member: User, body: Body, username: str = "", **fields) -> User:
+    """A deputy head of the member's own agency (a Thứ trưởng), who may stand in for them."""
+    fields.setdefault("title", "Thứ trưởng")
+    user = UserFactory(
+        username=username or f"deputy-of-{member.username}",
+        organisation=member.organisation,
+        **fields,
+    )
+    return grant(user, body, Role.DEPUTY)
+
+
 def pdf_bytes(pages: int = 1, text: str = "Tài liệu") -> bytes:
     """A small, real PDF rendered by WeasyPrint."""
     from weasyprint import HTML
@@ -93,6 +104,7 @@ __all__ = [
     "Participant",
     "PASSWORD",
     "UserFactory",
+    "deputy_of",
     "grant",
     "make_meeting",
     "pdf_bytes",

@@ -6,8 +6,7 @@ from django.test import Client
 from ecabinet.audit.models import AuditEntry
 from meetings import services
 from meetings.models import LeaveRequest, Participant, Position
-from people.models import Role
-from tests.factories import UserFactory, grant
+from tests.factories import deputy_of
 from tests.roles import ROLES_AND_ANONYMOUS, client_for
 
 ROLES = ROLES_AND_ANONYMOUS
@@ -28,8 +27,7 @@ def guest_on_first_item(cabinet, meeting, items):
 
 @pytest.fixture
 def deputy(cabinet):
-    user = UserFactory(username="thutruong", title="Thứ trưởng Bộ Tài chính")
-    return grant(user, cabinet.body, Role.GUEST)
+    return deputy_of(cabinet.minister, cabinet.body, "thutruong", title="Thứ trưởng Bộ Tài chính")
 
 
 def mark(client, item, stance, comment=""):

@@ -11,10 +11,11 @@ from django.utils import timezone
 from ballots import selectors
 from ballots.models import Answer, Ballot, Reopening
 from ballots.services_answers import answer_reopen, answer_save, answer_submit, delegation_record
+from ecabinet import dates
 from ecabinet.audit.models import AuditEntry
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from people.models import Role
-from tests.factories import UserFactory, grant
+from tests.factories import UserFactory, deputy_of, grant
 from tests.test_ballots_helpers import answer, open_ballot, version_text
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_a_saved_draft_comes_back_and_submitting_makes_the_pdf_form(cabinet, bal
         "Đề nghị 10 ngày làm việc",
         minister.full_name,
         minister.title,
-        timezone.localtime(submitted.submitted_at).strftime("%H:%M:%S ngày %d/%m/%Y"),
+        dates.vi_when(submitted.submitted_at, seconds=True),
     ):
         assert expected in text, expected
     assert "thay mặt" not in text
@@ -94,7 +95,10 @@ def test_someone_who_is_not_a_recipient_cannot_answer(cabinet, ballot):
 
 
 def test_answering_for_someone_else_needs_a_delegation(cabinet, ballot):
-    member, deputy = cabinet.members[2], UserFactory(username="thu_truong", title="Thứ trưởng")
+    member = cabinet.members[2]
+    deputy = UserFactory(
+        username="thu_truong", title="Thứ trưởng", organisation=member.organisation
+    )
     with pytest.raises(NotAllowed, match="delegated this ballot to you"):
         answer(member, ballot, "agree", "agree", actor=cabinet.members[3])
     with pytest.raises(NotFound):  # a stranger does not even see the ballot
@@ -107,7 +111,7 @@ def test_answering_for_someone_else_needs_a_delegation(cabinet, ballot):
         delegation_record(actor=member, ballot=ballot, member=member, deputy=deputy, reason=" ")
     with pytest.raises(Invalid, match="registered with"):  # a deputy from outside the body
         delegation_record(actor=member, ballot=ballot, member=member, deputy=deputy, reason="x")
-    grant(deputy, cabinet.body, Role.GUEST)  # the deputy is registered with the body
+    grant(deputy, cabinet.body, Role.DEPUTY)  # a deputy of the member's ministry
     delegation_record(
         actor=member, ballot=ballot, member=member, deputy=deputy, reason="Đi công tác nước ngoài"
     )
@@ -125,7 +129,7 @@ def test_answering_for_someone_else_needs_a_delegation(cabinet, ballot):
 
 
 def test_the_secretariat_records_a_delegation_for_a_member(cabinet, ballot):
-    deputy = grant(UserFactory(username="deputy2"), cabinet.body, Role.GUEST)
+    deputy = deputy_of(cabinet.minister, cabinet.body, "deputy2")
     delegation = delegation_record(
         actor=cabinet.secretary,
         ballot=ballot,

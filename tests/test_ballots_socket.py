@@ -22,6 +22,7 @@ from ecabinet.errors import Invalid
 from ecabinet.realtime.events import last_seq
 from ecabinet.realtime.models import StoredEvent
 from meetings.realtime import access_changed
+from tests.factories import deputy_of
 from tests.pki_fixtures import USER_PIN, dev_pki, signers, signing_settings  # noqa: F401
 from tests.test_ballots_helpers import answer, make_ballot, open_ballot
 
@@ -53,7 +54,7 @@ def ballot(cabinet):
 
 
 async def test_only_the_ballots_managers_may_join(cabinet, ballot):
-    deputy = cabinet.members[3]
+    deputy = await database_sync_to_async(deputy_of)(cabinet.minister, cabinet.body)
     await database_sync_to_async(delegation_record)(
         actor=cabinet.minister,
         ballot=ballot,

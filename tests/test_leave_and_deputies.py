@@ -9,13 +9,12 @@ from meetings import services
 from meetings.access import meeting_access
 from meetings.models import LeaveRequest, Participant, Position
 from notifications.models import Notification
-from people.models import Role
-from tests.factories import UserFactory, grant
+from tests.factories import deputy_of
 
 
 @pytest.fixture
 def deputy(cabinet):
-    return grant(UserFactory(username="thutruong", title="Thứ trưởng"), cabinet.body, Role.GUEST)
+    return deputy_of(cabinet.minister, cabinet.body, "thutruong")
 
 
 def test_the_chair_is_told_of_a_request(cabinet, meeting, deputy):

@@ -8,7 +8,7 @@ from meetings import live, services
 from meetings.models import Attendance, Meeting, Participant
 from meetings.selectors import attendance_list, meeting_present_user_ids, meeting_quorum
 from people.models import Body, Role
-from tests.factories import UserFactory, grant
+from tests.factories import UserFactory, deputy_of, grant
 
 
 def check_in(cabinet, meeting, people):
@@ -19,7 +19,7 @@ def check_in(cabinet, meeting, people):
 
 
 def approve_leave_with_deputy(cabinet, meeting, member, *, may_speak=True):
-    deputy = grant(UserFactory(username=f"deputy-of-{member.username}"), cabinet.body, Role.GUEST)
+    deputy = deputy_of(member, cabinet.body)
     leave = services.leave_request(actor=member, meeting=meeting, reason="Công tác", deputy=deputy)
     services.leave_decide(
         actor=cabinet.chair, leave=leave, approve=True, deputy_may_speak=may_speak

@@ -7,8 +7,7 @@ from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from meetings import live, services
 from meetings.models import AgendaItem, ItemState, LiveState, SpeakerRequest
 from meetings.selectors import speakers_of
-from people.models import Role
-from tests.factories import NamedBytes, UserFactory, grant, pdf_bytes
+from tests.factories import NamedBytes, deputy_of, pdf_bytes
 
 
 def check_in(cabinet, meeting, people):
@@ -138,7 +137,7 @@ def test_pre_meeting_wishes_to_speak_come_first_in_the_order_they_were_marked(ca
 def test_an_absent_members_deputy_takes_their_place_in_the_queue(cabinet, meeting):
     member, item = cabinet.members[3], meeting.items.first()
     services.position_mark(actor=member, item=item, stance="wish_to_speak")
-    deputy = grant(UserFactory(username="thu-truong"), cabinet.body, Role.GUEST)
+    deputy = deputy_of(member, cabinet.body, "thu-truong")
     leave = services.leave_request(actor=member, meeting=meeting, reason="Ốm", deputy=deputy)
     services.leave_decide(actor=cabinet.chair, leave=leave, approve=True)
     live.attendance_check_in(actor=deputy, meeting=meeting)
@@ -196,7 +195,7 @@ def test_who_may_ask_to_speak(cabinet, room, items):
 
 def test_a_deputy_speaks_only_if_the_chair_allowed_it(cabinet, meeting):
     member = cabinet.members[3]
-    deputy = grant(UserFactory(username="thu-truong"), cabinet.body, Role.GUEST)
+    deputy = deputy_of(member, cabinet.body, "thu-truong")
     leave = services.leave_request(actor=member, meeting=meeting, reason="Ốm", deputy=deputy)
     services.leave_decide(actor=cabinet.chair, leave=leave, approve=True, deputy_may_speak=False)
     live.attendance_check_in(actor=deputy, meeting=meeting)

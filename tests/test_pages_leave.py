@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from meetings import services
 from meetings.models import LeaveRequest, Participant
+from tests.factories import deputy_of
 
 
 def leave_url(meeting):
@@ -13,7 +14,7 @@ def leave_url(meeting):
 
 
 def test_a_member_asks_for_leave_naming_a_deputy(client, cabinet, meeting):
-    deputy = cabinet.observer
+    deputy = deputy_of(cabinet.minister, cabinet.body)
     client.force_login(cabinet.minister)
     page = client.get(leave_url(meeting))
     assert b'data-testid="leave-form"' in page.content
@@ -38,8 +39,9 @@ def test_a_leave_request_without_a_reason_is_shown_again(client, cabinet, meetin
 def test_the_chair_approves_leave_and_the_deputy_takes_the_seat_with_the_granted_rights(
     client, cabinet, meeting
 ):
+    thu_truong = deputy_of(cabinet.minister, cabinet.body)
     leave = services.leave_request(
-        actor=cabinet.minister, meeting=meeting, reason="Ốm", deputy=cabinet.observer
+        actor=cabinet.minister, meeting=meeting, reason="Ốm", deputy=thu_truong
     )
     client.force_login(cabinet.chair)
     detail = client.get(reverse("meetings:detail", args=[meeting.pk]))
@@ -51,14 +53,14 @@ def test_the_chair_approves_leave_and_the_deputy_takes_the_seat_with_the_granted
     assert response.status_code == 302
     leave.refresh_from_db()
     assert leave.status == "approved"
-    deputy = Participant.objects.get(meeting=meeting, user=cabinet.observer)
+    deputy = Participant.objects.get(meeting=meeting, user=thu_truong)
     assert (deputy.kind, deputy.on_behalf_of, deputy.may_vote, deputy.may_speak) == (
         "deputy",
         cabinet.minister,
         True,
         False,  # the box was left unticked
     )
-    client.force_login(cabinet.observer)
+    client.force_login(thu_truong)
     page = client.get(reverse("meetings:detail", args=[meeting.pk]))
     assert b'data-testid="deputy-badge"' in page.content
     assert b"position-form-" in page.content  # the deputy marks positions for the member

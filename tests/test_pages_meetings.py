@@ -47,7 +47,7 @@ def test_the_secretariat_prepares_and_publishes_a_meeting_from_the_pages(client,
         reverse("meetings:item_new", args=[meeting.pk]),
         {
             "title": "Dự án Luật Đất đai (sửa đổi)",
-            "presenting_agency": "Bộ Tài nguyên và Môi trường",
+            "presenting_agency": "Bộ Tài chính",  # the presenter's ministry
             "presenter": cabinet.minister.pk,
             "duration_minutes": 45,
         },

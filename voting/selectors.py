@@ -8,6 +8,7 @@ from django.db.models import F
 
 from meetings.models import Meeting, Participant
 from meetings.selectors import meeting_present_user_ids
+from people.collation import sort_by_person, sort_people
 from voting import secrecy
 from voting.models import Ballot, Choice, Seat, SecretBallot, SecretParticipation, Vote
 from voting.rules import Counts
@@ -93,29 +94,32 @@ def counts_dict(counts: Counts) -> dict[str, int]:
     return {Choice.YES: counts.yes, Choice.NO: counts.no, Choice.ABSTAIN: counts.abstain}
 
 
+def _body_id(vote: Vote) -> int:
+    return Meeting.objects.filter(pk=vote.meeting_id).values_list("body_id", flat=True).get()
+
+
 def named_ballots(*, vote: Vote) -> list[Ballot]:
-    return list(
-        Ballot.objects.filter(vote=vote)
-        .select_related("member", "cast_by", "recorded_by")
-        .order_by("member__full_name", "member_id")
+    """In the body's protocol order, then by given name (people/collation.py)."""
+    return sort_by_person(
+        Ballot.objects.filter(vote=vote).select_related("member", "cast_by", "recorded_by"),
+        person=lambda b: b.member,
+        body=_body_id(vote),
     )
 
 
 def secret_participations(*, vote: Vote) -> list[SecretParticipation]:
-    return list(
-        SecretParticipation.objects.filter(vote=vote)
-        .select_related("member", "cast_by", "recorded_by")
-        .order_by("member__full_name", "member_id")
+    return sort_by_person(
+        SecretParticipation.objects.filter(vote=vote).select_related(
+            "member", "cast_by", "recorded_by"
+        ),
+        person=lambda p: p.member,
+        body=_body_id(vote),
     )
 
 
 def seat_members(*, vote: Vote):
-    return [
-        s.member
-        for s in Seat.objects.filter(vote=vote)
-        .select_related("member")
-        .order_by("member__full_name", "member_id")
-    ]
+    seats = Seat.objects.filter(vote=vote).select_related("member")
+    return sort_people((s.member for s in seats), body=_body_id(vote))
 
 
 def vote_view(*, vote: Vote, access) -> dict:
