@@ -25,7 +25,7 @@ from documents.models import Document
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid
 from notifications import alerts
-from notifications.services import notify
+from notifications.services import notifications_settle, notify
 from people.models import Body, User
 from people.selectors import body_chair, body_members, body_people
 
@@ -186,12 +186,17 @@ def ballot_submit(*, actor: User, ballot: Ballot) -> Ballot:
     ballot.state = Ballot.State.AWAITING_APPROVAL
     ballot.save(update_fields=["state"])
     audit.record(actor=actor, action="ballot.submitted", target=ballot)
+    # Sending it again answers the chair's return: that notification has done its work.
+    notifications_settle(
+        recipient=ballot.created_by, subject=f"ballot:{ballot.pk}", kinds=["ballot.returned"]
+    )
     chair = body_chair(body=ballot.body_id)
     if chair is not None:
         notify(
             recipients=[chair],
             kind="ballot.approval",
-            title=_("A written ballot awaits your approval: %(s)s") % {"s": ballot.subject},
+            data={"ballot": ballot.subject},
+            subject=f"ballot:{ballot.pk}",
             url=ballot_url(ballot),
         )
     return ballot
@@ -210,14 +215,25 @@ def ballot_return(*, actor: User, ballot: Ballot, note: str) -> Ballot:
     ballot.state, ballot.return_note = Ballot.State.DRAFT, note.strip()
     ballot.save(update_fields=["state", "return_note"])
     audit.record(actor=actor, action="ballot.returned", target=ballot, details={"note": note})
+    _approval_settle(ballot, actor)
     notify(
         recipients=[ballot.created_by],
         kind="ballot.returned",
-        title=_("The chair sent a ballot back: %(s)s") % {"s": ballot.subject},
-        message=note.strip(),
+        data={"ballot": ballot.subject, "note": note.strip()},
+        subject=f"ballot:{ballot.pk}",
         url=ballot_url(ballot),
     )
     return ballot
+
+
+def _approval_settle(ballot: Ballot, actor: User) -> None:
+    """The chair decided: the request for approval stops asking, the acting chair's and
+    the body chair's (who was told) alike."""
+    notifications_settle(
+        recipient=[actor, body_chair(body=ballot.body_id)],
+        subject=f"ballot:{ballot.pk}",
+        kinds=["ballot.approval"],
+    )
 
 
 @transaction.atomic
@@ -242,12 +258,12 @@ def ballot_approve(*, actor: User, ballot: Ballot) -> Ballot:
         target=ballot,
         details={"deadline": ballot.deadline, "members_total": ballot.members_total},
     )
+    _approval_settle(ballot, actor)
     notify(
         recipients=[a.member for a in ballot.answers.select_related("member")],
         kind="ballot.opened",
-        title=_("Written ballot: %(s)s") % {"s": ballot.subject},
-        message=_("Please answer before %(d)s.")
-        % {"d": timezone.localtime(ballot.deadline).strftime("%H:%M %d/%m/%Y")},
+        data={"ballot": ballot.subject, "deadline": ballot.deadline},
+        subject=f"ballot:{ballot.pk}",
         url=ballot_url(ballot),
     )
     _alert_recipients(ballot, settled=False)
@@ -289,7 +305,8 @@ def ballot_close_due(*, ballot_id: int, now: dt.datetime | None = None) -> bool:
     notify(
         recipients=[*managers, *([ballot.chair] if ballot.chair else [])],
         kind="ballot.closed",
-        title=_("The written ballot closed; the results are ready: %(s)s") % {"s": ballot.subject},
+        data={"ballot": ballot.subject},
+        subject=f"ballot:{ballot.pk}",
         url=ballot_url(ballot),
         email=False,
     )
@@ -335,9 +352,8 @@ def ballot_send_reminders(*, ballot_id: int, hours: int, now: dt.datetime | None
     notify(
         recipients=waiting,
         kind="ballot.reminder",
-        title=_("Reminder: please answer the written ballot: %(s)s") % {"s": ballot.subject},
-        message=_("The deadline is %(d)s.")
-        % {"d": timezone.localtime(ballot.deadline).strftime("%H:%M %d/%m/%Y")},
+        data={"ballot": ballot.subject, "deadline": ballot.deadline},
+        subject=f"ballot:{ballot.pk}",
         url=ballot_url(ballot),
     )
     audit.record(

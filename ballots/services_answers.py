@@ -27,7 +27,7 @@ from documents.models import DocumentType
 from documents.services import document_add_version, document_create
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
-from notifications.services import notify
+from notifications.services import notifications_settle, notify
 from people.eligibility import ensure_may_deputise
 from people.models import User
 
@@ -276,8 +276,8 @@ def answer_reopen(*, actor: User, answer: Answer, reason: str) -> Answer:
     notify(
         recipients=[answer.member],
         kind="ballot.reopened",
-        title=_("Your answer was reopened; please submit it again: %(s)s") % {"s": ballot.subject},
-        message=reason.strip(),
+        data={"ballot": ballot.subject, "reason": reason.strip()},
+        subject=f"ballot:{ballot.pk}",
         url=ballot_url(ballot),
     )
     return answer
@@ -325,8 +325,8 @@ def delegation_record(
     notify(
         recipients=[deputy],
         kind="ballot.delegated",
-        title=_("%(m)s asked you to answer a written ballot: %(s)s")
-        % {"m": member, "s": ballot.subject},
+        data={"ballot": ballot.subject, "member": str(member)},
+        subject=f"ballot:{ballot.pk}",
         url=ballot_url(ballot),
     )
     return delegation
@@ -367,10 +367,14 @@ def delegation_withdraw(*, actor: User, delegation: Delegation) -> None:
         },
     )
     delegation.delete()
+    # The pen is back with the member: the request to the deputy no longer asks anything.
+    notifications_settle(
+        recipient=deputy, subject=f"ballot:{ballot.pk}", kinds=["ballot.delegated"]
+    )
     notify(
         recipients=[deputy],
         kind="ballot.delegation_withdrawn",
-        title=_("%(m)s withdrew the delegation to answer a written ballot: %(s)s")
-        % {"m": delegation.member, "s": ballot.subject},
+        data={"ballot": ballot.subject, "member": str(delegation.member)},
+        subject=f"ballot:{ballot.pk}",
         url=reverse("ballots:list"),
     )

@@ -27,6 +27,7 @@ from documents.text import version_text
 from ecabinet import audit
 from ecabinet.errors import Conflict, NotAllowed, NotFound
 from notifications.alerts import alert_signature_settled, signature_key
+from notifications.services import notifications_settle
 from people.models import User
 from signing.selectors import signatures_of_document
 from signing.services import version_sign
@@ -64,6 +65,9 @@ def _answer_signed(
         timezone.now(),
     )
     answer.save(update_fields=["state", "signed_version", "signed_at"])
+    # Answered and signed: the duty is done, for the member and for a deputy who signed
+    # in their stead (the invitation, reminders, a reopening, the delegation).
+    notifications_settle(recipient=[answer.member, actor], subject=f"ballot:{answer.ballot_id}")
     audit.record(
         actor=actor,
         action="ballot.answer_signed",

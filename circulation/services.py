@@ -13,7 +13,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from circulation.access import can_circulate, ensure_can_manage, ensure_can_open, ensure_can_view
 from circulation.diff import TextDiff, text_diff
@@ -30,7 +29,7 @@ from documents.services import (
 from documents.text import version_text
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
-from notifications.services import notify
+from notifications.services import notifications_settle, notify
 from people.models import Body, User
 from people.selectors import body_members, user_roles
 
@@ -124,9 +123,12 @@ def circulation_start(
         notify(
             recipients=people,
             kind="circulation.started",
-            title=_("Comments asked: %(summary)s") % {"summary": document.summary},
-            message=_("%(author)s asks for your comments by %(when)s.")
-            % {"author": actor.display_name, "when": _when(deadline)},
+            data={
+                "summary": document.summary,
+                "author": actor.display_name,
+                "deadline": deadline,
+            },
+            subject=f"circulation:{circulation.pk}",
             url=_url(circulation),
         )
     return circulation
@@ -182,12 +184,12 @@ def circulation_add_version(
         notify(
             recipients=[u for u in readers if u.pk != actor.pk],
             kind="circulation.version_added",
-            title=_("New version %(n)d: %(summary)s")
-            % {"n": version.number, "summary": circulation.document.summary},
-            message=ngettext(
-                "It answers %(count)d comment.", "It answers %(count)d comments.", len(comments)
-            )
-            % {"count": len(comments)},
+            data={
+                "summary": circulation.document.summary,
+                "number": version.number,
+                "answers": len(comments),
+            },
+            subject=f"circulation:{circulation.pk}",
             url=_url(circulation),
         )
     return version
@@ -247,11 +249,17 @@ def comment_add(
         target=circulation,
         details={"comment_id": comment.pk, "version": version.number, "page": page},
     )
+    # Commenting is what the request (and any newer version) asked of this reader.
+    notifications_settle(
+        recipient=actor,
+        subject=f"circulation:{circulation.pk}",
+        kinds=["circulation.started", "circulation.version_added"],
+    )
     notify(
         recipients=[circulation.author],
         kind="circulation.commented",
-        title=_("New comment on %(summary)s") % {"summary": circulation.document.summary},
-        message=text[:300],
+        data={"summary": circulation.document.summary, "text": text[:300]},
+        subject=f"circulation:{circulation.pk}",
         url=_url(circulation),
         email=False,
     )
@@ -271,7 +279,8 @@ def circulation_close(*, actor: User, circulation: Circulation) -> Circulation:
     notify(
         recipients=circulation.recipients.all(),
         kind="circulation.closed",
-        title=_("Circulation closed: %(summary)s") % {"summary": circulation.document.summary},
+        data={"summary": circulation.document.summary},
+        subject=f"circulation:{circulation.pk}",
         url=_url(circulation),
         email=False,
     )

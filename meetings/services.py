@@ -41,7 +41,7 @@ from meetings.models import (
 )
 from meetings.realtime import access_changed
 from meetings.selectors import meeting_quorum
-from notifications.services import notify
+from notifications.services import notifications_settle, notify
 from people.eligibility import ensure_may_deputise, ensure_may_present
 from people.models import Body, Role, User
 from people.selectors import body_chair, body_members, user_has_role, user_roles
@@ -188,18 +188,16 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
         details={"notified": len(audience)},
     )
     _announce_state(meeting)
-    when = timezone.localtime(meeting.starts_at).strftime("%H:%M %d/%m/%Y")
     notify(
         recipients=audience,
         kind="meeting.published",
-        title=_("Invitation: %(title)s") % {"title": meeting.title},
-        message=_("%(body)s invites you to %(title)s at %(when)s, %(place)s.")
-        % {
+        data={
             "body": meeting.body.name,
-            "title": meeting.title,
-            "when": when,
+            "meeting": meeting.title,
+            "starts_at": meeting.starts_at,
             "place": meeting.location,
         },
+        subject=f"meeting:{meeting.pk}",
         url=reverse("meetings:detail", args=[meeting.pk]),
     )
     return meeting
@@ -456,8 +454,8 @@ def guest_invite(
         notify(
             recipients=[user],
             kind="meeting.invited",
-            title=_("Invitation: %(title)s") % {"title": meeting.title},
-            message=_("You are invited to: %s") % "; ".join(i.title for i in items),
+            data={"meeting": meeting.title, "items": [i.title for i in items]},
+            subject=f"meeting:{meeting.pk}",
             url=reverse("meetings:detail", args=[meeting.pk]),
         )
     return participant
@@ -631,7 +629,22 @@ def position_mark(*, actor: User, item: AgendaItem, stance: str, comment: str = 
         body_id=item.meeting.body_id,
         details=details,
     )
+    _invitation_settle(meeting=item.meeting, member=member, actor=actor)
     return position
+
+
+def _invitation_settle(*, meeting: Meeting, member: User, actor: User) -> None:
+    """A position on every item is the preparation the invitation asked for: it stops
+    asking the member, and the deputy who marked them in the member's stead."""
+    if Position.objects.filter(item__meeting=meeting, member=member).count() < (
+        meeting.items.count()
+    ):
+        return
+    notifications_settle(
+        recipient=[member, actor],
+        subject=f"meeting:{meeting.pk}",
+        kinds=["meeting.published", "meeting.invited"],
+    )
 
 
 # --- Leave and deputies -----------------------------------------------------
@@ -674,8 +687,8 @@ def leave_request(
         notify(
             recipients=[chair],
             kind="leave.requested",
-            title=_("Leave requested: %(member)s") % {"member": actor},
-            message=reason.strip(),
+            data={"member": str(actor), "meeting": meeting.title, "reason": reason.strip()},
+            subject=f"leave:{leave.pk}",
             url=reverse("meetings:leave", args=[meeting.pk]),
         )
     return leave
@@ -730,14 +743,18 @@ def leave_decide(
             "deputy_may_speak": leave.deputy_may_speak,
         },
     )
-    verdict = _("approved") if approve else _("refused")
+    # Decided: the request stops asking the chair who decided and the body's chair.
+    notifications_settle(
+        recipient=[actor, body_chair(body=meeting.body_id)],
+        subject=f"leave:{leave.pk}",
+        kinds=["leave.requested"],
+    )
     recipients = [leave.member] + ([leave.deputy] if approve and leave.deputy_id else [])
     notify(
         recipients=recipients,
         kind="leave.decided",
-        title=_("Leave from %(meeting)s %(verdict)s")
-        % {"meeting": meeting.title, "verdict": verdict},
-        message=leave.decision_note,
+        data={"meeting": meeting.title, "approved": bool(approve), "note": leave.decision_note},
+        subject=f"leave:{leave.pk}",
         url=reverse("meetings:detail", args=[meeting.pk]),
     )
     return leave

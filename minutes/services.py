@@ -37,6 +37,7 @@ from notifications.alerts import (
     alert_signature_settled,
     signature_key,
 )
+from notifications.services import notifications_settle, notify
 from people.models import Body, Role, User
 from people.selectors import body_chair, body_people, user_roles
 from signing.appearance import Placement
@@ -469,7 +470,34 @@ def _signed_store(
         fields += ["archive_record_id", "archived_at"]
     minutes.save(update_fields=fields)
     _alert_signers(minutes, step)
+    _notify_next_signer(actor=actor, minutes=minutes, done=step)
     return minutes
+
+
+def _notify_next_signer(*, actor: User, minutes: Minutes, done: str) -> None:
+    """Whoever signs next is told, so the minutes never wait unseen: the chair after the
+    secretary, the secretariat (the seal) after the chair. The signer's own request is
+    settled; once sealed, the seal's request is settled for the whole secretariat."""
+    meeting, subject = minutes.meeting, f"minutes:{minutes.pk}"
+    sealers = list(body_people(body=meeting.body_id, roles={Role.SECRETARIAT}))
+    notifications_settle(recipient=actor, subject=subject)
+    if done == "seal":
+        notifications_settle(recipient=sealers, subject=subject, kinds=["minutes.to_seal"])
+    chair_id = ((minutes.facts.get("signers") or {}).get("chair") or {}).get("id")
+    following = {
+        "secretary": ("minutes.to_sign", list(User.objects.filter(pk=chair_id))),
+        "chair": ("minutes.to_seal", sealers),
+    }.get(done)
+    if following is None:
+        return
+    kind, recipients = following
+    notify(
+        recipients=recipients,
+        kind=kind,
+        data={"meeting": meeting.title, "number": minutes.number_symbol, "signed_by": str(actor)},
+        subject=subject,
+        url=reverse("minutes:meeting", args=[meeting.pk]),
+    )
 
 
 def _alert_signers(minutes: Minutes, done: str) -> None:

@@ -8,6 +8,14 @@ from notifications.models import Notification
 class NotificationAdmin(ReadOnlyAdmin):
     """Read-only: support staff check what was sent and when, they do not write."""
 
-    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_display = [
+        "__str__",
+        "recipient",
+        "kind",
+        "subject",
+        "created_at",
+        "read_at",
+        "emailed_at",
+    ]
     list_filter = ["kind"]
-    search_fields = ["title", "recipient__username", "recipient__full_name"]
+    search_fields = ["subject", "title", "recipient__username", "recipient__full_name"]

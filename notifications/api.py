@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from ecabinet.api import ERRORS
+from notifications.models import Notification
 from notifications.selectors import notifications_for, notifications_unread_count
 from notifications.services import notification_mark_read
 
@@ -17,13 +19,26 @@ PAGE_SIZE = 100
 
 
 class NotificationOut(Schema):
+    """`title` and `message` are written in the caller's language at the time of the
+    request; `kind`, `subject` and `data` are the stored facts they are written from."""
+
     id: int
     kind: str
+    subject: str
+    data: dict[str, Any]
     title: str
     message: str
     url: str
     created_at: datetime
     read_at: datetime | None
+
+    @staticmethod
+    def resolve_title(obj: Notification) -> str:
+        return obj.rendered.title
+
+    @staticmethod
+    def resolve_message(obj: Notification) -> str:
+        return obj.rendered.message
 
 
 class NotificationListOut(Schema):

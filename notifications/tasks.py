@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from notifications.models import Notification
@@ -12,6 +12,13 @@ from notifications.models import Notification
 
 @task()
 def notification_send_email(*, notification_ids: list[int]) -> int:
+    # People have no language preference yet: mail goes in the site's language
+    # (Vietnamese), whatever language the person who caused it was reading.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _send(notification_ids)
+
+
+def _send(notification_ids: list[int]) -> int:
     sent = 0
     pending = Notification.objects.filter(pk__in=notification_ids, emailed_at=None).select_related(
         "recipient"
@@ -20,9 +27,10 @@ def notification_send_email(*, notification_ids: list[int]) -> int:
         if not notification.recipient.email:
             continue
         link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+        words = notification.rendered
         send_mail(
-            subject=f"[e-Cabinet] {notification.title}",
-            message=f"{notification.message}\n\n{link}",
+            subject=f"[e-Cabinet] {words.title}",
+            message=f"{words.message}\n\n{link}",
             from_email=None,
             recipient_list=[notification.recipient.email],
         )

@@ -33,7 +33,10 @@ def test_following_a_notification_marks_it_read_and_goes_to_its_page(client, cab
 
 def test_a_notification_never_sends_anyone_off_site(client, cabinet):
     [notification] = notify(
-        recipients=[cabinet.minister], kind="test", title="x", url="https://evil.example/"
+        recipients=[cabinet.minister],
+        kind="ballot.closed",
+        data={"ballot": "x"},
+        url="https://evil.example/",
     )
     client.force_login(cabinet.minister)
     response = client.get(reverse("notifications:open", args=[notification.pk]))
@@ -49,7 +52,9 @@ def test_nobody_follows_another_persons_notification(client, cabinet, meeting):
 
 
 def test_mark_all_read_clears_the_unread_count(client, cabinet, meeting):
-    notify(recipients=[cabinet.minister], kind="test", title="Thông báo thứ hai", email=False)
+    notify(
+        recipients=[cabinet.minister], kind="ballot.closed", data={"ballot": "Thứ hai"}, email=False
+    )
     client.force_login(cabinet.minister)
     response = client.post(reverse("notifications:read_all"))
     assert response.status_code == 302
