@@ -154,13 +154,16 @@ def room_open(*, meeting: Meeting, override_reason: str) -> LiveState:
 
 
 def room_close(*, meeting: Meeting) -> None:
-    """End the room: the last speaker stops, nothing stays paused or open."""
+    """End the room: the last speaker stops, nothing stays paused or open, and nothing is
+    left on the screen (a closed room that says a paper is shown misleads)."""
     live, _created = LiveState.objects.get_or_create(meeting=meeting)
     finish_speaking(meeting)
     ItemState.objects.filter(item__meeting=meeting, state=ItemState.State.OPEN).update(
         state=ItemState.State.PENDING
     )
     live.current_item, live.paused, live.paused_at = None, False, None
+    live.presentation_paper, live.presentation_page = None, None
+    live.presentation_by, live.presentation_at = None, None
     live.save()
 
 

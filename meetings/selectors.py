@@ -355,7 +355,11 @@ def live_state(*, access: MeetingAccess) -> dict[str, Any]:
         "quorum": meeting_quorum(meeting=meeting),
         "attendance": attendance_list(meeting=meeting),
         "items": [_item_entry(item, states.get(item.pk)) for item in items],
-        "presentation": _presentation(live, access),
+        # Only a meeting in progress has a screen (rooms closed before it was cleared on
+        # closing still hold their last page).
+        "presentation": (
+            _presentation(live, access) if meeting.state == Meeting.State.IN_PROGRESS else None
+        ),
         "me": _me(access),
     }
 

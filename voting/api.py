@@ -19,6 +19,7 @@ from meetings.access import ensure_can_see_item
 from meetings.models import AgendaItem
 from voting import selectors, services
 from voting.models import Vote
+from voting.words import result_in_words
 
 router = Router(tags=["votes"])
 
@@ -66,6 +67,8 @@ class VoteOut(Schema):
     cast: int
     counts: dict[str, int] | None
     result: dict | None
+    result_words: str | None = None  # the outcome and the rule, in the reader's language
+    present_not_voted: int | None = None  # chair and secretariat, while open
     may_vote: bool
     my_ballot: MyBallotOut | None
 
@@ -151,6 +154,7 @@ def _export(vote: Vote) -> dict:
             "closed_at": vote.closed_at.isoformat(),
         },
         "result": vote.result,
+        "result_words": result_in_words(result=vote.result),
         "seats": selectors.result_rows(vote=vote),
     }
 
@@ -205,6 +209,7 @@ def vote_result_csv(request: HttpRequest, vote_id: int):
     for key in RESULT_KEYS:
         value = data["result"][key]
         writer.writerow([key, "" if value is None else value])
+    writer.writerow(["result_words", data["result_words"]])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="vote-{vote_id}.csv"'
     return response

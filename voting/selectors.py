@@ -12,6 +12,7 @@ from people.collation import sort_by_person, sort_people
 from voting import secrecy
 from voting.models import Ballot, Choice, Seat, SecretBallot, SecretParticipation, Vote
 from voting.rules import Counts
+from voting.words import result_in_words
 
 
 def present_member_ids(meeting: Meeting) -> set[int]:
@@ -32,11 +33,25 @@ def voting_deputies(*, meeting: Meeting) -> dict[int, int]:
     )
 
 
-def present_seats(*, vote: Vote, present: set[int]) -> int:
+def present_seat_ids(*, vote: Vote, present: set[int]) -> set[int]:
     """Seats taken in the room: by the member, or by a deputy who may vote for them."""
     seats = seat_member_ids(vote=vote)
     covered = {m for d, m in voting_deputies(meeting=vote.meeting).items() if d in present}
-    return len(seats & (present | covered))
+    return seats & (present | covered)
+
+
+def present_seats(*, vote: Vote, present: set[int]) -> int:
+    return len(present_seat_ids(vote=vote, present=present))
+
+
+def present_not_voted(*, vote: Vote, present: set[int] | None = None) -> int:
+    """Seats taken in the room whose member has no ballot yet: what the chair is told
+    before closing a vote early (a vote once closed at 5 of 22 that members had not seen)."""
+    if present is None:
+        present = present_member_ids(vote.meeting)
+    model = SecretParticipation if vote.is_secret else Ballot
+    voted = set(model.objects.filter(vote=vote).values_list("member_id", flat=True))
+    return len(present_seat_ids(vote=vote, present=present) - voted)
 
 
 @dataclass(frozen=True)
@@ -123,9 +138,12 @@ def seat_members(*, vote: Vote):
 
 
 def vote_view(*, vote: Vote, access) -> dict:
-    """A vote as one viewer may see it: counts only where visible, and their own ballot."""
+    """A vote as one viewer may see it: counts only where visible, and their own ballot.
+    The chair and the secretariat also see, while it is open, how many members in the
+    room have not voted yet; everyone sees a closed vote's result in words."""
     sees_all = access.can_chair or access.can_manage
-    tally = vote_tally(vote=vote)
+    present = present_member_ids(vote.meeting)
+    tally = vote_tally(vote=vote, present=present)
     seats = seat_member_ids(vote=vote)
     member = access.acting_for
     may_vote = (
@@ -155,6 +173,10 @@ def vote_view(*, vote: Vote, access) -> dict:
             else None
         ),
         "result": vote.result if closed else None,
+        "result_words": result_in_words(result=vote.result) if closed else None,
+        "present_not_voted": (
+            present_not_voted(vote=vote, present=present) if sees_all and not closed else None
+        ),
         "may_vote": may_vote,
         "my_ballot": _my_ballot(vote, member),
     }
