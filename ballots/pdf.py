@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ballots.models import Ballot, Delegation
 from ballots.tally import CHOICES, LABELS_VI, BallotTally
+from ecabinet import dates
 from people.models import Body, User
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -32,7 +33,8 @@ def place_date(place: str, moment: dt.datetime) -> str:
 
 
 def when(moment: dt.datetime) -> str:
-    return _local(moment).strftime("%H:%M:%S ngày %d/%m/%Y")
+    # Seconds: an answer signed just before the deadline must show it was.
+    return dates.vi_when(moment, seconds=True)
 
 
 def _audience(body: Body) -> str:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from ecabinet import dates
 from people.models import User
 
 _STYLE = """
@@ -38,11 +39,10 @@ body { font-family: "Liberation Serif", "Times New Roman", "DejaVu Serif", serif
 
 
 def watermark_lines(*, reader: User, when: datetime) -> list[str]:
-    local = timezone.localtime(when)
     return [
         reader.full_name or reader.get_username(),
         reader.organisation or reader.title or "",
-        local.strftime("%H:%M %d/%m/%Y"),
+        dates.when(when),
     ]
 
 

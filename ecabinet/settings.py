@@ -130,8 +130,11 @@ TEMPLATES = [
                 "notifications.context_processors.person_stream_seq",
                 "worklist.context_processors.work",
             ],
-            # Project-wide tags that belong to no app: {% load deadlines %}.
-            "libraries": {"deadlines": "ecabinet.templatetags.deadlines"},
+            # Project-wide tags that belong to no app: {% load deadlines %}, {% load dates %}.
+            "libraries": {
+                "deadlines": "ecabinet.templatetags.deadlines",
+                "dates": "ecabinet.templatetags.dates",
+            },
         },
     },
 ]
@@ -269,6 +272,8 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# One date and time style per language (ecabinet/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["ecabinet.formats"]
 USE_I18N = True
 USE_TZ = True
 

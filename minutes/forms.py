@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecabinet import dates
 from meetings.models import Meeting
 
 
 def meeting_label(meeting: Meeting) -> str:
-    return f"{meeting.title} ({timezone.localdate(meeting.starts_at):%d/%m/%Y})"
+    return f"{meeting.title} ({dates.day(meeting.starts_at)})"
 
 
 class ApproveMinutesForm(forms.Form):

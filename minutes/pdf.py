@@ -26,6 +26,8 @@ import pikepdf
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ecabinet import dates
+
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 RECORD_NAME = "bien-ban.json"
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px; PDF speaks points
@@ -71,7 +73,7 @@ def place_date(place: str, day: dt.date) -> str:
 def _when(value: str | None) -> str:
     if not value:
         return "—"
-    return local(dt.datetime.fromisoformat(value)).strftime("%H giờ %M ngày %d/%m/%Y")
+    return dates.vi_when(dt.datetime.fromisoformat(value))
 
 
 def _vote_lines(vote: dict[str, Any]) -> dict[str, Any]:

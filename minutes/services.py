@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from documents.models import DocumentType, DocumentVersion
 from documents.services import document_create
 from documents.text import pdf_text
-from ecabinet import audit
+from ecabinet import audit, dates
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from meetings.access import ensure_can_manage, meeting_access
 from meetings.models import AgendaItem, Meeting
@@ -625,7 +625,7 @@ def agenda_item_approve_minutes(
         raise Invalid(message, fields={"previous": [message]})
     if meeting.items.filter(minutes_of=previous).exists():
         raise Conflict(_("The approval of these minutes is already on the agenda."))
-    day = timezone.localdate(previous.starts_at).strftime("%d/%m/%Y")
+    day = dates.vi_day(previous.starts_at)  # the item's title is kept in Vietnamese
     item = item_add(
         actor=actor,
         meeting=meeting,

@@ -21,6 +21,8 @@ from pyhanko.sign._session_scope import run_and_release
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
 
+from ecabinet import dates
+
 # Our private arc (2.25 is the UUID arc: no registration needed, no collisions).
 E_CABINET_ARC = "2.25.4206434059890699669911015727637133912"
 PERSONAL_POLICY_OID = f"{E_CABINET_ARC}.1.1"
@@ -96,7 +98,7 @@ def certificate_check(cert: asn1_x509.Certificate, chain: list[asn1_x509.Certifi
     if cert.not_valid_after < now:
         raise CertificateRefused(
             _("Your certificate expired on %(date)s; ask for a new one.")
-            % {"date": cert.not_valid_after.date().isoformat()}
+            % {"date": dates.day(cert.not_valid_after)}
         )
     if cert.not_valid_before > now:
         raise CertificateRefused(_("Your certificate is not valid yet."))

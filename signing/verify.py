@@ -44,6 +44,7 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingPolicy,
 )
 
+from ecabinet import dates
 from signing import certs
 
 
@@ -239,7 +240,7 @@ def _timestamp_time(embedded) -> datetime | None:
 
 
 def _when(value: datetime) -> str:
-    return timezone.localtime(value).isoformat(sep=" ", timespec="seconds")
+    return dates.when(value, seconds=True)
 
 
 def _validate(embedded, roots, reader, *, fetching: bool, proved, at):

@@ -17,6 +17,7 @@ from django.utils import translation
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+from ecabinet import dates
 from ecabinet.audit.models import AuditEntry
 from signing import services
 from signing.verify import SignatureReport, VerificationReport, pdf_verify
@@ -101,7 +102,7 @@ def _dd(card: str, testid: str) -> str:
 
 
 def _short(moment) -> str:
-    return moment.astimezone(HANOI).strftime("%H:%M, %d/%m/%Y")
+    return dates.when(moment)
 
 
 def test_the_cards_say_in_words_what_changed_after_each_signature(client, signers):

@@ -20,13 +20,13 @@ import pytest
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.core.management import call_command
-from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields
 from pyhanko.sign import signers as pdf_signers
 from pyhanko.sign.pkcs11 import PKCS11Signer
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
+from ecabinet import dates
 from signing import services, tokens
 from signing.models import SigningKey
 from signing.pki import chain_der, pki_open
@@ -139,8 +139,8 @@ def _now() -> dt.datetime:
 
 
 def _local(moment: dt.datetime) -> str:
-    """How the report writes a time: the server's time zone, to the second."""
-    return timezone.localtime(moment).isoformat(sep=" ", timespec="seconds")
+    """How the report writes a time: Vietnam time, to the second, in the language's style."""
+    return dates.when(moment, seconds=True)
 
 
 # --- revoked ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ecabinet import dates
 from ecabinet.audit.models import AuditEntry
 from meetings import services
 from tests.factories import NamedBytes, pdf_bytes
@@ -75,7 +76,7 @@ def test_a_named_recipient_reads_a_copy_watermarked_with_their_name_unit_and_tim
     assert response.status_code == 200
     assert response["X-Watermarked"] == "1"
     pages = text_of(body).split("\f")[:3]
-    stamp = before.strftime("%d/%m/%Y")
+    stamp = dates.day(before)  # in the reader's language
     for page in pages:  # on every page
         assert "Lê Thị Thu Hằng" in page
         assert "Bộ Ngoại giao" in page
@@ -92,7 +93,7 @@ def test_the_time_in_the_watermark_is_the_time_of_serving(client, reader, paper)
     client.force_login(reader)
     _response, body = fetch(client, page_url(paper))
     now = timezone.localtime(timezone.now())
-    served = {(now - dt.timedelta(minutes=m)).strftime("%H:%M %d/%m/%Y") for m in range(0, 2)}
+    served = {dates.when(now - dt.timedelta(minutes=m)) for m in range(0, 2)}
     assert any(stamp in text_of(body) for stamp in served)
 
 

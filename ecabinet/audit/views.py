@@ -1,10 +1,14 @@
 """The audit trail page, for the body's auditors only."""
 
+import re
+from datetime import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from ecabinet import dates
 from ecabinet.audit.selectors import audit_entries_for_body
 from ecabinet.audit.services import chain_head, chain_verify
 from ecabinet.errors import NotAllowed
@@ -12,6 +16,7 @@ from people.models import Body, Role
 from people.selectors import user_has_role
 
 ENTRIES_PER_PAGE = 100
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 @login_required
@@ -39,5 +44,16 @@ def audit_list(request, body_id):
 
 def _detail_pairs(details) -> list[tuple[str, object]]:
     if isinstance(details, dict):
-        return list(details.items())
-    return [("", details)]
+        return [(key, _readable(value)) for key, value in details.items()]
+    return [("", _readable(details))]
+
+
+def _readable(value: object) -> object:
+    """A moment is stored as ISO 8601 text (the hashed form); an auditor reads it in
+    Vietnam time, to the second, in the page's language."""
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        try:
+            return dates.when(datetime.fromisoformat(value), seconds=True)
+        except ValueError:
+            return value
+    return value

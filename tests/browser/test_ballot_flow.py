@@ -12,15 +12,15 @@ import re
 import subprocess
 import sys
 import time
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ballots.models import Answer, Ballot
 from bench.common import daphne_command, free_port, process, session_keys
+from ecabinet import dates
 from signing.provisioning import key_provision
 from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
 from tests.browser.test_room import ROOT, needs_daphne, off_the_loop, wait_for_port
@@ -103,9 +103,11 @@ def assert_fits(page, width: int) -> None:
 
 
 def assert_submitted_like_the_server(page, member) -> None:
-    """The time that arrived live reads as the server writes it: Vietnam time, H:i, d/m/Y."""
+    """The time that arrived live reads as the server writes it: Vietnam time, in the
+    page's language ("09:15, ngày 03/12/2026")."""
     stored = Answer.objects.get(member=member).submitted_at
-    expected = stored.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%H:%M, %d/%m/%Y")
+    with translation.override(page.locator("html").get_attribute("lang") or "vi"):
+        expected = dates.when(stored)
     cell = page.locator(f"tr[data-member-id='{member.pk}'] [data-live=submitted]")
     assert cell.inner_text().strip() == expected
     assert cell.locator("time").get_attribute("datetime") is not None

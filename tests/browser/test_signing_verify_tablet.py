@@ -25,7 +25,9 @@ from tests.pki_fixtures import (  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TIME = re.compile(r"^\d\d:\d\d, \d\d/\d\d/\d{4} \((giờ Việt Nam|Vietnam time)\)$")
+TIME = re.compile(
+    r"^\d\d:\d\d, (ngày \d\d/\d\d/\d{4} \(giờ Việt Nam|\d{1,2} [A-Z][a-z]+ \d{4} \(Vietnam time)\)$"
+)
 WORDS = {
     "vi-VN": ("Chữ ký số cá nhân", "giờ Việt Nam"),
     "en-US": ("Personal signature", "Vietnam time"),
