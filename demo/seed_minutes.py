@@ -1,4 +1,4 @@
-"""Demo: a Government meeting held earlier today and closed, with its minutes drafted,
+"""Demo: a Government meeting held this morning and closed, with its minutes drafted,
 issued, signed by the secretary and the chair, sealed and archived.
 
 Signing needs the development keys, which `make run` creates (`pki init`) only after
@@ -21,10 +21,12 @@ from ecabinet.errors import ServiceError
 from meetings import live, live_speakers
 from meetings import services as meetings
 from meetings.models import Meeting, Participant
+from meetings.models_live import Attendance, ItemState, LiveState, SpeakerRequest
 from minutes import services as minutes
 from people.models import Body, User
 from people.selectors import body_chair
 from voting import services as voting
+from voting.models import Ballot, Vote
 
 TITLE = "Phiên họp Chính phủ chuyên đề về xây dựng pháp luật"
 ITEMS = (
@@ -69,14 +71,18 @@ def seed_minutes() -> bool:
 
 
 def _held_meeting(body: Body, secretary: User, chair: User) -> Meeting:
+    # Planned for this morning (three hours ago, on the quarter hour), two and a half
+    # hours long; it runs over and closes now.
     now = timezone.now()
+    start = (now - dt.timedelta(hours=3)).replace(second=0, microsecond=0)
+    start -= dt.timedelta(minutes=start.minute % 15)
     meeting = meetings.meeting_create(
         actor=secretary,
         body=body,
         title=TITLE,
         kind=Meeting.Kind.THEMATIC,
-        starts_at=now - dt.timedelta(hours=3),
-        ends_at=now,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2, minutes=30),
     )
     for title, agency, _summary, _conclusion in ITEMS:
         meetings.item_add(actor=secretary, meeting=meeting, title=title, presenting_agency=agency)
@@ -91,7 +97,14 @@ def _held_meeting(body: Body, secretary: User, chair: User) -> Meeting:
             actor=secretary, meeting=meeting, user_id=participant.user_id, present=True
         )
     meeting = meetings.meeting_start(actor=chair, meeting=meeting)
-    speaker = next((p.user for p in members if p.user_id != chair.pk), None)
+    _hold(meeting, chair, [p.user for p in members])
+    _retime(meeting, start)
+    return meetings.meeting_close(actor=chair, meeting=meeting)
+
+
+def _hold(meeting: Meeting, chair: User, members: list[User]) -> None:
+    """Each item in turn: the first heard a speaker and took a vote; both concluded."""
+    speaker = next((m for m in members if m.pk != chair.pk), None)
     for n, (item, spec) in enumerate(zip(meeting.items.order_by("order"), ITEMS, strict=True)):
         live.item_open(actor=chair, item=item)
         if n == 0 and speaker is not None:
@@ -99,11 +112,35 @@ def _held_meeting(body: Body, secretary: User, chair: User) -> Meeting:
             live_speakers.speaker_next(actor=chair, meeting=meeting)
             live_speakers.speaker_finish(actor=chair, meeting=meeting)
             vote = voting.vote_open(actor=chair, item=item, question="Thông qua hồ sơ dự án Luật?")
-            for participant in members:
-                voting.ballot_cast(actor=participant.user, vote_id=vote.pk, choice="yes")
+            for member in members:
+                voting.ballot_cast(actor=member, vote_id=vote.pk, choice="yes")
             voting.vote_close(actor=chair, vote_id=vote.pk)
         live.item_close(actor=chair, item=item, conclusion=spec[3])
-    return meetings.meeting_close(actor=chair, meeting=meeting)
+
+
+def _retime(meeting: Meeting, start: dt.datetime) -> None:
+    """Lay the record on the morning it tells of. The services stamp the clock, so the
+    demo, run in a second, would say a three-hour meeting took no time: members check
+    in before the planned start, the session opens on time, the first item hears its
+    speaker and votes, the second is debated until late in the morning; the meeting
+    closes now, after all of it. (The audit trail keeps when the demo really ran.)"""
+
+    def at(minutes: float) -> dt.datetime:
+        return start + dt.timedelta(minutes=minutes)
+
+    attendance = Attendance.objects.filter(meeting=meeting).order_by("checked_in_at", "pk")
+    for n, row in enumerate(attendance):
+        Attendance.objects.filter(pk=row.pk).update(checked_in_at=at(-20 + n * 0.5))
+    Meeting.objects.filter(pk=meeting.pk).update(started_at=at(0))
+    LiveState.objects.filter(meeting=meeting).update(started_at=at(0))
+    first, second = meeting.items.order_by("order")
+    ItemState.objects.filter(item=first).update(opened_at=at(2), closed_at=at(55))
+    ItemState.objects.filter(item=second).update(opened_at=at(60), closed_at=at(160))
+    SpeakerRequest.objects.filter(item=first).update(
+        requested_at=at(5), started_at=at(20), ended_at=at(32)
+    )
+    Vote.objects.filter(item=first).update(opened_at=at(45), closed_at=at(50))
+    Ballot.objects.filter(vote__item=first).update(updated_at=at(46))
 
 
 def _port_open(port: int) -> bool:

@@ -220,7 +220,8 @@ def meeting_start(*, actor: User, meeting: Meeting, override_reason: str = "") -
             )
             % quorum
         )
-    meeting.save(update_fields=["state"])
+    meeting.started_at = timezone.now()
+    meeting.save(update_fields=["state", "started_at"])
     details = {"quorum": quorum}
     if not quorum["reached"]:
         details["quorum_override_reason"] = override_reason
@@ -237,8 +238,9 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
     ensure_can_chair(user=actor, meeting=meeting)
     _transition(meeting, Meeting.State.CLOSED)
     live.room_close(meeting=meeting)
-    meeting.ends_at = meeting.ends_at or timezone.now()
-    meeting.save(update_fields=["state", "ends_at"])
+    meeting.ended_at = timezone.now()
+    meeting.ends_at = meeting.ends_at or meeting.ended_at  # a plan left open ends here
+    meeting.save(update_fields=["state", "ends_at", "ended_at"])
     audit.record(actor=actor, action="meeting.closed", target=meeting)
     for hook in _closed_hooks:
         hook(actor=actor, meeting=meeting)

@@ -187,7 +187,6 @@ def _items(meeting: Meeting) -> list[dict[str, Any]]:
 
 def meeting_facts(*, meeting: Meeting) -> dict[str, Any]:
     attendance = _attendance(meeting)
-    started = _entry(meeting, "meeting.started")
     return {
         "schema": SCHEMA,
         "meeting": {
@@ -203,9 +202,11 @@ def meeting_facts(*, meeting: Meeting) -> dict[str, Any]:
                 else meeting.body.name,
             },
             "place": meeting.location,
+            # The plan, then what happened: the minutes state the actual times.
             "starts_at": _iso(meeting.starts_at),
-            "started_at": _iso(started.created_at) if started else None,
-            "ended_at": _iso(meeting.ends_at),
+            "ends_at": _iso(meeting.ends_at),
+            "started_at": _iso(meeting.started_at),
+            "ended_at": _iso(meeting.ended_at),
         },
         "attendance": attendance,
         "quorum": _quorum(meeting, attendance),
