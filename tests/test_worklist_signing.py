@@ -68,7 +68,7 @@ def test_minutes_lead_the_secretary_the_chair_and_the_seal_in_turn(cabinet, sign
     )
     assert "minutes_sign" not in kinds(cabinet.secretary)
     (duty,) = duties_of(cabinet.chair, "minutes_sign")
-    assert duty.title == f"Minutes of {minutes.meeting.title}"
+    assert duty.title == minutes.meeting.title
     (waiting,) = duties_of(cabinet.secretary, "minutes_waiting")
     assert str(cabinet.chair) in waiting.detail
     for role in ["minister", "archivist", "observer", "guest", "outsider"]:

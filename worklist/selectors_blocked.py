@@ -78,7 +78,7 @@ def minutes_waiting_build(user: User, minutes: QuerySet[Minutes]) -> list[Duty]:
         duties.append(
             Duty(
                 kind="minutes_waiting",
-                title=_("Minutes of %(meeting)s") % {"meeting": m.meeting.title},
+                title=m.meeting.title,
                 action=_("Follow up"),
                 detail=_("Waiting for the signature of %(name)s") % {"name": signer},
                 url=reverse("minutes:meeting", args=[m.meeting_id]) + "#signing",

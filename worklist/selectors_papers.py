@@ -184,7 +184,7 @@ def minutes_to_sign_build(user: User, minutes: QuerySet[Minutes]) -> list[Duty]:
         duties.append(
             Duty(
                 kind="minutes_seal" if seal else "minutes_sign",
-                title=_("Minutes of %(meeting)s") % {"meeting": m.meeting.title},
+                title=m.meeting.title,
                 action=_("Apply the seal") if seal else _("Sign the minutes"),
                 detail=_("No. %(number)s · %(state)s")
                 % {"number": m.number_symbol, "state": m.get_state_display()},
