@@ -29,6 +29,7 @@ from documents.services import (
 from documents.text import version_text
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
+from notifications.alerts import alert_signature_requested, signature_key
 from notifications.services import notifications_settle, notify
 from people.models import Body, User
 from people.selectors import body_members, user_roles
@@ -276,6 +277,7 @@ def circulation_close(*, actor: User, circulation: Circulation) -> Circulation:
     circulation.closed_at = timezone.now()
     circulation.save(update_fields=["state", "closed_at"])
     audit.record(actor=actor, action="circulation.closed", target=circulation)
+    _alert_author_to_sign(circulation)
     notify(
         recipients=circulation.recipients.all(),
         kind="circulation.closed",
@@ -285,6 +287,22 @@ def circulation_close(*, actor: User, circulation: Circulation) -> Circulation:
         email=False,
     )
     return circulation
+
+
+def _alert_author_to_sign(circulation: Circulation) -> None:
+    """Comments are in: the final version waits for its author's signature. (The
+    signature is made on the signing page, not here; the page's script drops the banner
+    once the author's work list no longer holds it.)"""
+    latest = circulation.document.versions.order_by("-number").first()
+    if latest is None:
+        return
+    alert_signature_requested(
+        recipient_ids=[circulation.author_id],
+        key=signature_key("draft", circulation.pk),
+        what="draft",
+        title=circulation.document.summary,
+        url=reverse("circulation:sign", args=[circulation.pk, latest.number]),
+    )
 
 
 def circulation_compare(

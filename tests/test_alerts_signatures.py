@@ -1,5 +1,6 @@
 """Alerts for a signature that is now awaited: the minutes (the chair after the
-secretary, the secretariat's seal after the chair) and a written ballot's answer form.
+secretary, the secretariat's seal after the chair), a written ballot's answer form and
+a draft whose comments are closed.
 Each alert has a partner that takes it down once the signature is made (or no longer
 wanted), and nobody else hears of either."""
 
@@ -10,14 +11,16 @@ import pytest
 
 from ballots import services as ballots
 from ballots.services_sign import answer_sign
-from meetings import live
-from meetings import services as meetings
+from circulation.services import circulation_close
 from ecabinet.realtime.events import message_for
 from ecabinet.realtime.models import StoredEvent
+from meetings import live
+from meetings import services as meetings
 from minutes import services as minutes_services
 from notifications.alerts import person_stream
 from signing.provisioning import key_provision
 from tests import pki_fixtures
+from tests.circulation_helpers import circulate
 from tests.factories import make_meeting
 from tests.pki_fixtures import SEAL_PIN, USER_PIN
 from tests.test_ballots_helpers import answer, open_ballot
@@ -152,3 +155,23 @@ def test_a_written_ballot_calls_its_recipients_until_they_sign_or_it_closes(cabi
     assert signature_alerts(cabinet.members[2]) == [call, done]
     assert signature_alerts(cabinet.minister) == [call, done]  # signed already: once is enough
     assert signature_alerts(cabinet.secretary) == []
+
+
+def test_a_closed_draft_calls_its_author_to_sign_the_final_version(cabinet):
+    draft = circulate(cabinet, actor=cabinet.minister)
+    assert signature_alerts(cabinet.minister) == []
+    circulation_close(actor=cabinet.secretary, circulation=draft)
+    assert signature_alerts(cabinet.minister) == [
+        {
+            "type": "event",
+            "event": "alert.signature_requested",
+            "data": {
+                "key": f"sign:draft:{draft.pk}",
+                "what": "draft",
+                "title": "Dự thảo Nghị định về quản lý đầu tư công",
+                "url": f"/drafts/{draft.pk}/v/1/sign/",
+            },
+        }
+    ]
+    heard = {p.username for p in everyone(cabinet) if signature_alerts(p)}
+    assert heard == {cabinet.minister.username}

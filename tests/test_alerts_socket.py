@@ -110,7 +110,7 @@ async def test_a_vote_opening_reaches_every_seat_and_the_deputy_allowed_to_vote(
             "meeting_id": meeting.pk,
             "meeting_title": meeting.title,
             "question": "Tán thành dự thảo Nghị định?",
-            "url": f"/meetings/{meeting.pk}/room/#room-vote-h",
+            "url": f"/meetings/{meeting.pk}/room/?vote={vote.pk}#room-vote",
         },
     }
 

@@ -127,7 +127,7 @@ def vote_open(
         meeting_id=meeting.pk,
         meeting_title=meeting.title,
         question=question,
-        url=reverse("meetings:room", args=[meeting.pk]) + "#room-vote-h",
+        url=reverse("meetings:room", args=[meeting.pk]) + f"?vote={vote.pk}#room-vote",
     )
     return vote
 

@@ -67,7 +67,12 @@
     if (alert.kind === "floor") {
       return { title: t.tFloor, detail: d.item_title, context: d.meeting_title, action: t.tFloorAction };
     }
-    var titles = { minutes: t.tMinutes, minutes_seal: t.tMinutesSeal, ballot: t.tBallot };
+    var titles = {
+      minutes: t.tMinutes,
+      minutes_seal: t.tMinutesSeal,
+      ballot: t.tBallot,
+      draft: t.tDraft,
+    };
     return {
       title: titles[d.what] || t.tSign,
       detail: d.title,
@@ -78,8 +83,7 @@
 
   function onItsPage(alert) {
     // In the room the vote and the floor show themselves; a banner there would only cover it.
-    var target = new URL(alert.data.url, window.location.href);
-    return alert.kind !== "sign" && target.pathname === window.location.pathname;
+    return alert.kind !== "sign" && pathOf(alert.data.url) === window.location.pathname;
   }
 
   function render() {
@@ -139,6 +143,49 @@
   function forget(key) {
     delete state.active[key];
     save();
+  }
+
+  // A signature can be made on a page that publishes nothing (a draft is signed on the
+  // generic signing page), and a banner kept from an earlier page may be stale: the
+  // person's work list (GET /api/me/work) is the truth, so a signature banner whose page
+  // is no longer among the duties goes. Only banners older than the fetch are judged.
+  function verify() {
+    var asked = state.seq;
+    var signs = Object.keys(state.active).filter(function (key) {
+      return state.active[key].kind === "sign";
+    });
+    if (!signs.length || !window.fetch) return;
+    window
+      .fetch(box.dataset.work, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (work) {
+        if (!work || !Array.isArray(work.duties)) return;
+        var open = {};
+        work.duties.forEach(function (duty) {
+          if (duty.url) open[pathOf(duty.url)] = true;
+        });
+        var changed = false;
+        signs.forEach(function (key) {
+          var alert = state.active[key];
+          if (alert && alert.seq <= asked && !open[pathOf(alert.data.url)]) {
+            delete state.active[key];
+            changed = true;
+          }
+        });
+        if (changed) {
+          save();
+          render();
+        }
+      })
+      .catch(function () {
+        /* offline: the banners stay until the next look */
+      });
+  }
+
+  function pathOf(url) {
+    return new URL(url, window.location.href).pathname;
   }
 
   // --- Sound and touch ---------------------------------------------------------------
@@ -220,6 +267,7 @@
     } else if (frame.type === "ready") {
       backoff = 1000;
       box.dataset.state = "online";
+      verify();
     }
   }
 
