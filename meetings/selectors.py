@@ -411,3 +411,8 @@ def room_papers(*, access: MeetingAccess, user: User) -> list[dict[str, Any]]:
             }
         )
     return entries
+
+
+def item_states(*, meeting: Meeting) -> dict[int, ItemState]:
+    """What the room made of each item: concluded (with the chair's conclusion) or not."""
+    return {s.item_id: s for s in ItemState.objects.filter(item__meeting=meeting)}

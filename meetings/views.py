@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from meetings import services
 from meetings.access import MeetingAccess, ensure_can_manage, ensure_can_view
 from meetings.forms import GuestForm, ItemForm, MeetingForm, PositionForm
 from meetings.models import AgendaItem, LeaveRequest, Meeting, Participant
+from meetings.outcomes import meeting_outcomes
 from meetings.selectors import (
     agenda_for,
     leave_requests_for,
@@ -166,6 +168,8 @@ def _detail_context(
     """Everything the meeting page shows this viewer. `bound` is a position form that
     failed, shown again on its item with the person's input and the reasons."""
     meeting, user = access.meeting, request.user
+    closed = meeting.state == Meeting.State.CLOSED
+    outcomes = meeting_outcomes(meeting=meeting) if closed else {}
     agenda = []
     for entry in agenda_for(access=access, user=user):
         form = None
@@ -175,16 +179,17 @@ def _detail_context(
             saved = entry.my_position
             initial = {"stance": saved.stance, "comment": saved.comment} if saved else {}
             form = PositionForm(initial=initial, auto_id=f"item{entry.item.pk}-%s")
-        agenda.append((entry, form))
+        agenda.append((entry, form, outcomes.get(entry.item.pk)))
     guest = access.is_guest
-    leaves = leave_requests_for(meeting=meeting) if access.can_chair else None
+    # After the close nothing is left to decide or ask for: no leave, no positions.
+    leaves = leave_requests_for(meeting=meeting) if access.can_chair and not closed else None
     return {
         "meeting": meeting,
         "access": access,
         # Pages re-rendered after a POST to another URL switch language back to here.
         "lang_next": detail_url(meeting),
         "agenda": agenda,
-        "last_order": max((e.item.order for e, _f in agenda), default=0),
+        "last_order": max((e.item.order for e, _f, _o in agenda), default=0),
         # Guests are invited item by item: the rest of the meeting is not theirs to see.
         "general_papers": None if guest else meeting_papers_general(access=access, user=user),
         "participants": (
@@ -195,7 +200,10 @@ def _detail_context(
         "pending_leaves": (
             leaves.filter(status=LeaveRequest.Status.PENDING) if leaves is not None else None
         ),
-        "is_member": _is_member(access),
+        "is_member": _is_member(access) and not closed,
+        "closed": closed,
+        "not_started_yet": meeting.state == Meeting.State.PUBLISHED,
+        "due": meeting.starts_at <= timezone.now(),
         # Only web links become clickable: a stored "javascript:" link must stay text.
         "online_url": meeting.online_link
         if meeting.online_link.startswith(("https://", "http://"))
