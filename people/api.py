@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from ninja import Router
 from ninja.decorators import decorate_view
 
 from ecabinet.api import ERRORS
+from ecabinet.errors import NotFound
+from people.eligibility import deputies_of, presenters_of
 from people.models import Body
-from people.schemas import BodyOut, MeOut
-from people.selectors import user_bodies, user_roles
+from people.schemas import BodyOut, MeOut, UserOut
+from people.selectors import body_people, user_bodies, user_roles
 
 router = Router(tags=["people"])
 
@@ -49,3 +52,29 @@ def body_list(request: HttpRequest):
         }
         for b in user_bodies(user=request.user).order_by("name")
     ]
+
+
+# --- Pick lists: exactly whom the services accept, in the body's protocol order ---------
+
+
+def _my_body(request: HttpRequest, body_id: int) -> Body:
+    body = user_bodies(user=request.user).filter(pk=body_id).first()
+    if body is None:
+        raise NotFound(_("No such body."))
+    return body
+
+
+@router.get("/bodies/{body_id}/deputies", response={200: list[UserOut], **ERRORS})
+def deputy_choices(request: HttpRequest, body_id: int, member_id: int):
+    """Who may stand in for this member (a written ballot's deputy, a meeting's)."""
+    body = _my_body(request, body_id)
+    member = body_people(body=body).filter(pk=member_id).first()
+    if member is None:
+        raise NotFound(_("No such person in this body."))
+    return deputies_of(body=body, members=[member])
+
+
+@router.get("/bodies/{body_id}/presenters", response={200: list[UserOut], **ERRORS})
+def presenter_choices(request: HttpRequest, body_id: int, agency: str = ""):
+    """Who may present an agenda item of this presenting agency (or of any, if none)."""
+    return presenters_of(body=_my_body(request, body_id), agency=agency)

@@ -223,3 +223,21 @@ def test_a_deputy_who_is_also_a_member_is_never_anyones_deputy(cabinet, deputies
     )
     allowed = deputies_of(body=cabinet.body, members=[cabinet.minister])
     assert both not in allowed and deputies["vu"] in allowed
+
+
+# --- The API's pick lists ----------------------------------------------------------------
+
+
+def test_the_api_offers_exactly_the_pick_lists_the_services_accept(cabinet, deputies):
+    api = signed_in(cabinet.secretary)
+    url = f"/api/bodies/{cabinet.body.pk}"
+    offered = api.get(f"{url}/deputies", {"member_id": cabinet.minister.pk}).json()
+    assert [p["username"] for p in offered] == ["tt.an", "tt.vu"]
+    presenters = api.get(f"{url}/presenters", {"agency": "Bộ Tài chính"}).json()
+    # Given names: the minister's ("Nguyễn Văn 12": digits first), An, Yến.
+    expected = [cabinet.minister.pk, deputies["an"].pk, deputies["vu"].pk]
+    assert [p["id"] for p in presenters] == expected
+    unknown = api.get(f"{url}/deputies", {"member_id": cabinet.outsider.pk})
+    assert unknown.status_code == 404
+    stranger = signed_in(cabinet.outsider).get(f"{url}/presenters")
+    assert stranger.status_code == 404

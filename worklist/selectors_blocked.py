@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ballots.models import Answer, Ballot
 from circulation.models import Circulation, Comment
 from minutes.models import Minutes
+from people.collation import sort_people
 from people.models import User
 from worklist.duties import SECRETARIAT, Duty, bodies_where, urgency_of
 from worklist.selectors_papers import _due_words
@@ -37,10 +38,13 @@ def ballots_waiting_build(user: User, ballots: QuerySet[Ballot]) -> list[Duty]:
     open_answers = Answer.objects.exclude(state=Answer.State.SIGNED).select_related("member")
     duties = []
     for ballot in ballots.prefetch_related(
-        Prefetch("answers", queryset=open_answers.order_by("member__full_name"), to_attr="due")
+        Prefetch("answers", queryset=open_answers, to_attr="due")
     ):
-        unanswered = [a.member for a in ballot.due if a.state != Answer.State.SUBMITTED]
-        unsigned = [a.member for a in ballot.due if a.state == Answer.State.SUBMITTED]
+        # Named as the body ranks them, then by given name (people/collation.py).
+        due = sort_people((a.member for a in ballot.due), body=ballot.body_id)
+        submitted = {a.member_id for a in ballot.due if a.state == Answer.State.SUBMITTED}
+        unanswered = [m for m in due if m.pk not in submitted]
+        unsigned = [m for m in due if m.pk in submitted]
         parts = [_("Deadline: %(when)s") % {"when": _due_words(ballot.deadline)}]
         if unanswered:
             parts.append(_("not answered: %(names)s") % {"names": _names(unanswered)})
@@ -104,8 +108,8 @@ def drafts_waiting_build(user: User, drafts: QuerySet[Circulation]) -> list[Duty
     duties = []
     for c in drafts.select_related("document").prefetch_related("recipients"):
         commented = set(c.comments.values_list("author_id", flat=True))
-        silent = sorted(
-            (r for r in c.recipients.all() if r.pk not in commented), key=lambda u: str(u)
+        silent = sort_people(
+            (r for r in c.recipients.all() if r.pk not in commented), body=c.body_id
         )
         duties.append(
             Duty(

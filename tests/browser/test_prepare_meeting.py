@@ -45,7 +45,7 @@ def test_the_secretariat_prepares_a_meeting_and_a_minister_marks_a_position(
 
     desk.click("[data-testid=add-item]")
     desk.fill("input[name=title]", "Dự thảo Nghị định về quản lý văn bản điện tử")
-    desk.fill("input[name=presenting_agency]", "Bộ Nội vụ")
+    desk.fill("input[name=presenting_agency]", "Bộ Tài chính")  # the minister's ministry
     desk.select_option("select[name=presenter]", str(minister.pk))
     desk.fill("input[name=duration_minutes]", "45")
     desk.click("[data-testid=submit]")
