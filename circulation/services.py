@@ -27,7 +27,7 @@ from documents.services import (
     version_open_source,
 )
 from documents.text import version_text
-from ecabinet import audit
+from ecabinet import audit, dates
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from notifications.alerts import alert_signature_requested, signature_key
 from notifications.services import notifications_settle, notify
@@ -48,7 +48,7 @@ def _url(circulation: Circulation) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+    return dates.when(moment)
 
 
 def _recipients_for(*, actor: User, body: Body, recipients: list[User] | None) -> list[User]:
