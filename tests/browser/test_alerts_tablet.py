@@ -142,3 +142,26 @@ def test_a_vote_that_closes_takes_its_banner_down_and_a_dismissed_one_stays_away
     home.wait_for_selector("#alerts[data-state=online]", state="attached")
     home.wait_for_timeout(300)
     assert home.locator("[data-testid=alert]").count() == 0
+
+
+def test_a_tablet_back_online_gets_what_it_missed_once_and_nothing_stale(
+    cabinet, running_meeting, signed_in
+):
+    meeting, item = running_meeting
+    home = signed_in(cabinet.members[3], TABLET_LANDSCAPE)
+    home.context.set_offline(True)
+    home.wait_for_selector("#alerts[data-state=offline]", state="attached")
+
+    def two_votes():
+        first = voting.vote_open(actor=cabinet.chair, item=item, question="Lần 1?")
+        voting.vote_close(actor=cabinet.chair, vote_id=first.pk)
+        return voting.vote_open(actor=cabinet.chair, item=item, question="Lần 2?")
+
+    second = off_the_loop(two_votes)
+    home.context.set_offline(False)
+    banner = home.locator(BANNER)
+    banner.wait_for(state="visible")
+    assert home.locator("[data-testid=alert]").count() == 1  # the closed vote is not shown
+    assert "Lần 2?" in banner.inner_text()
+    assert banner.get_attribute("data-key") == f"vote:{second.pk}"
+    assert home.evaluate("window.ecabinetAlerts.seq") == 3

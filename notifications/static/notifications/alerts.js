@@ -30,6 +30,8 @@
   var state = load();
   var socket = null;
   var backoff = 1000;
+  var retry = null;
+  var lastHeard = Date.now();
 
   function load() {
     var saved = null;
@@ -273,18 +275,51 @@
 
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + box.dataset.socket);
-    socket.onopen = function () {
-      socket.send(JSON.stringify({ type: "hello", after: state.seq }));
+    var ws = new WebSocket(scheme + window.location.host + box.dataset.socket);
+    socket = ws;
+    ws.onopen = function () {
+      lastHeard = Date.now();
+      ws.send(JSON.stringify({ type: "hello", after: state.seq }));
     };
-    socket.onmessage = receive;
-    socket.onclose = function (event) {
+    ws.onmessage = function (message) {
+      lastHeard = Date.now();
+      receive(message);
+    };
+    ws.onclose = function (event) {
+      if (socket !== ws) return; // replaced on purpose
+      socket = null;
       box.dataset.state = "offline";
       if (event.code === 4401) return; // signed out: nothing more for this page
-      window.setTimeout(connect, backoff + Math.random() * 500);
+      retry = window.setTimeout(connect, backoff + Math.random() * 500);
       backoff = Math.min(backoff * 2, 30000);
     };
   }
+
+  function drop() {
+    var old = socket;
+    socket = null;
+    if (old) old.close();
+    window.clearTimeout(retry);
+    box.dataset.state = "offline";
+  }
+
+  // A socket on a weak network can die without a word: ping a quiet one, replace a mute one.
+  window.setInterval(function () {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    var quiet = Date.now() - lastHeard;
+    if (quiet > 50000) {
+      drop();
+      connect();
+    } else if (quiet > 20000) {
+      socket.send(JSON.stringify({ type: "ping" }));
+    }
+  }, 10000);
+  window.addEventListener("offline", drop);
+  window.addEventListener("online", function () {
+    drop();
+    backoff = 1000;
+    connect();
+  });
 
   save();
   render();
