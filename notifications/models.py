@@ -6,8 +6,6 @@ Rows written before that have empty data and keep the title and message they wer
 with, which are then shown as they are.
 """
 
-from functools import cached_property
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,8 +46,8 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.rendered.title
 
-    @cached_property
+    @property
     def rendered(self) -> Rendered:
-        """Title and message in the language active now (cached per object: a page
-        renders in one language)."""
+        """Title and message in the language active now. Not cached: the same row may be
+        read in two languages (a page, then the e-mail in the site's language)."""
         return render(kind=self.kind, data=self.data, title=self.title, message=self.message)

@@ -8,7 +8,6 @@ from meetings import services as meeting_services
 from meetings.models import Meeting, Participant
 from minutes import services
 from minutes.models import Minutes
-from tests.factories import UserFactory, grant
 from voting import services as voting_services
 
 CONCLUSION = "Thống nhất thông qua dự thảo Nghị định, giao Bộ Tài chính hoàn thiện."
@@ -17,16 +16,12 @@ CONCLUSION = "Thống nhất thông qua dự thảo Nghị định, giao Bộ T�
 def run_meeting(cabinet, *, items: int = 2) -> Meeting:
     """Publish, take leave and attendance, start, discuss item 1 with a speaker and a
     named vote, conclude it, and close the meeting."""
-    from people.models import Role
-    from tests.factories import make_meeting
+    from tests.factories import deputy_of, make_meeting
 
     meeting = make_meeting(cabinet.body, cabinet.secretary, items=items, publish=True)
     away = cabinet.members[5]
-    deputy = grant(
-        UserFactory(username="thutruong5", full_name="Lê Văn Phó", title="Thứ trưởng"),
-        cabinet.body,
-        Role.GUEST,
-    )
+    # A deputy of the absent minister's own ministry (people/eligibility.py).
+    deputy = deputy_of(away, cabinet.body, "thutruong5", full_name="Lê Văn Phó")
     leave = meeting_services.leave_request(
         actor=away, meeting=meeting, reason="Công tác nước ngoài", deputy=deputy
     )
