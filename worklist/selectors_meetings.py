@@ -123,8 +123,8 @@ def positions_build(user: User, participants: QuerySet[Participant]) -> list[Dut
             "n": row.unmarked,
             "total": row.item_total,
         }
-        if row.user_id != user.pk:
-            detail += " · " + _("for %(member)s") % {"member": row.user}
+        if row.user_id != user.pk:  # an assistant, who prepares what the member marks
+            detail += " · " + _("preparing for %(member)s") % {"member": row.user}
         elif row.on_behalf_of_id:
             detail += " · " + _("for %(member)s") % {"member": row.on_behalf_of}
         detail += " · " + _("the meeting starts in %(left)s") % {
