@@ -2,8 +2,13 @@
 // WebSocket (docs/events.md). Each event is applied in sequence order by fetching a
 // fresh snapshot (simple and always right; a page turn on the screen is also applied at
 // once from the event); only display nodes are rewritten, never a form the member is
-// filling in. room_chair.js and room_viewer.js build on `window.ecabinetRoom` and
-// redraw on the "room:render" event.
+// filling in.
+//
+// The page is built for a tablet held in one hand: what needs a hand (check-in, asking
+// to speak, following the screen, the open vote, the chair's start/pause/close) is in
+// the action bar pinned to the bottom of the screen, and the folds (queue, agenda,
+// attendance) start open only where there is room. room_vote.js, room_chair.js and
+// room_viewer.js build on `window.ecabinetRoom` and redraw on the "room:render" event.
 (function () {
   "use strict";
 
@@ -12,16 +17,15 @@
   var data = JSON.parse(document.getElementById("room-data").textContent);
   var L = data.labels;
   var meetingId = data.meeting_id;
+  var snapshot = JSON.parse(document.getElementById("room-state").textContent);
   var room = {
-    seq: JSON.parse(document.getElementById("room-state").textContent).seq,
-    state: JSON.parse(document.getElementById("room-state").textContent),
+    seq: snapshot.seq,
+    state: snapshot,
     votes: {}, // by agenda item id: the latest vote on it, as the API shows it
+    allVotes: {}, // by vote id: every vote this tablet knows of (the results after the close)
     pending: 0, // commands sent and not yet answered
     presentationSeq: 0, // the event that set state.presentation, when newer than the snapshot
   };
-  data.votes.forEach(function (v) {
-    room.votes[v.item_id] = v;
-  });
   window.ecabinetRoom = room;
 
   var canChair = root.dataset.canChair === "1";
@@ -31,7 +35,9 @@
   var backoff = 500;
   var retryTimer = null;
   var lastHeard = Date.now();
-  var pending = new Map(); // client_id -> {message, onAck}
+  var pending = new Map(); // client_id -> {message, onAck, onError}
+
+  // --- Small helpers the other room scripts share -------------------------------
 
   function $(testid) {
     return root.querySelector('[data-testid="' + testid + '"]');
@@ -41,6 +47,39 @@
   }
   function text(node, value) {
     if (node && node.textContent !== value) node.textContent = value;
+  }
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)[sd]/g, function (whole, key) {
+      return key in values ? String(values[key]) : whole;
+    });
+  }
+  function clock(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+  function listInto(node, entries, build) {
+    var fragment = document.createDocumentFragment();
+    entries.forEach(function (entry) {
+      fragment.appendChild(build(entry));
+    });
+    node.replaceChildren(fragment);
+  }
+  function li(testid, label, extra) {
+    var node = document.createElement("li");
+    node.dataset.testid = testid;
+    var name = document.createElement("span");
+    name.className = "name";
+    name.textContent = label;
+    node.appendChild(name);
+    if (extra) {
+      var badge = document.createElement("span");
+      badge.className = "badge " + (extra.cls || "");
+      badge.textContent = extra.text;
+      node.appendChild(badge);
+    }
+    return node;
   }
 
   // --- Connection --------------------------------------------------------------
@@ -234,6 +273,7 @@
         if (!response.ok) {
           var error = new Error(json.detail || response.statusText);
           error.fields = json.fields || {};
+          error.status = response.status;
           throw error;
         }
         return json;
@@ -283,12 +323,23 @@
   }
 
   function storeVote(vote) {
+    room.allVotes[vote.id] = vote;
     var known = room.votes[vote.item_id];
     if (!known || known.id <= vote.id) room.votes[vote.item_id] = vote;
+  }
+  data.votes.forEach(storeVote);
+
+  function openVote() {
+    var item = currentItem();
+    var vote = item && room.votes[item.id];
+    return vote && vote.state === "open" ? vote : null;
   }
 
   function apply(name, payload, seq) {
     if (name.indexOf("vote.") === 0 && payload.vote_id) votesToFetch.add(payload.vote_id);
+    // Who is in the room changes how many present members have not voted (the chair's
+    // count before closing a vote).
+    if (name === "attendance.changed" && canChair && openVote()) votesToFetch.add(openVote().id);
     if (name === "presentation.moved") {
       // Page turns must feel instant on every tablet: shown now, the snapshot follows.
       room.state.presentation = {
@@ -303,24 +354,42 @@
     refresh();
   }
 
-  // --- Secret ballots: the receipt lives only on this tablet ------------------
+  // --- A confirmation that names what is at stake --------------------------------
 
-  function storeKey(kind, voteId) {
-    return "ecabinet." + kind + "." + voteId + "." + data.user_id;
+  // Resolves with {ok, reason}. A modal <dialog>: the tablet's own confirm() box cannot
+  // be styled for a finger nor hold a reason. Its buttons are plain buttons, not a form's:
+  // the page-wide one-tap guard (ecabinet.js) would disable a submitted form's buttons.
+  function confirmDialog(options) {
+    var dialog = $("confirm-dialog");
+    var reasonBox = $("confirm-reason-box");
+    var reason = $("confirm-reason");
+    text($("confirm-text"), options.message);
+    text($("confirm-ok"), options.confirm);
+    text($("confirm-cancel"), options.cancel);
+    $("confirm-ok").className = "btn " + (options.danger ? "btn--danger-solid" : "btn--primary");
+    show(reasonBox, !!options.reason);
+    show($("confirm-error"), false);
+    reason.value = "";
+    return new Promise(function (resolve) {
+      function done() {
+        dialog.removeEventListener("close", done);
+        resolve({ ok: dialog.returnValue === "ok", reason: reason.value.trim() });
+      }
+      dialog.returnValue = "";
+      dialog.addEventListener("close", done);
+      dialog.showModal();
+      if (options.reason) reason.focus();
+      else $("confirm-cancel").focus(); // the safe answer is the one a stray tap gives
+    });
   }
-  function receiptFor(voteId, create) {
-    var key = storeKey("receipt", voteId);
-    var receipt = window.localStorage.getItem(key);
-    if (!receipt && create) {
-      var bytes = window.crypto.getRandomValues(new Uint8Array(16)); // 128 bits
-      receipt = btoa(String.fromCharCode.apply(null, bytes))
-        .replace(/\+/g, "-")
-        .replace(/\//g, "_")
-        .replace(/=+$/, "");
-      window.localStorage.setItem(key, receipt);
+
+  root.querySelectorAll("[data-testid=confirm-ok], [data-testid=confirm-cancel]").forEach(
+    function (button) {
+      button.addEventListener("click", function () {
+        $("confirm-dialog").close(button.value);
+      });
     }
-    return receipt;
-  }
+  );
 
   // --- Rendering ---------------------------------------------------------------
 
@@ -344,57 +413,30 @@
     return entry ? entry.order + ". " + entry.title : "";
   }
 
-  function clock(seconds) {
-    seconds = Math.max(0, Math.floor(seconds));
-    var m = Math.floor(seconds / 60);
-    var s = seconds % 60;
-    return m + ":" + (s < 10 ? "0" : "") + s;
-  }
-
-  function listInto(node, entries, build) {
-    var fragment = document.createDocumentFragment();
-    entries.forEach(function (entry) {
-      fragment.appendChild(build(entry));
-    });
-    node.replaceChildren(fragment);
-  }
-
-  function li(testid, label, extra) {
-    var node = document.createElement("li");
-    node.dataset.testid = testid;
-    var name = document.createElement("span");
-    name.className = "name";
-    name.textContent = label;
-    node.appendChild(name);
-    if (extra) {
-      var badge = document.createElement("span");
-      badge.className = "badge " + (extra.cls || "");
-      badge.textContent = extra.text;
-      node.appendChild(badge);
-    }
-    return node;
-  }
-
   function render() {
     var s = room.state;
-    var live = s.state === "in_progress";
+    root.dataset.state = s.state;
     var stateNode = $("room-meeting-state");
     stateNode.dataset.state = s.state;
     stateNode.className = "badge badge--" + s.state;
     text(stateNode, L.meeting_states[s.state] || s.state);
     show($("room-paused"), s.paused);
+    show($("room-starts-at"), s.state === "published");
 
     renderQuorum(s.quorum);
     renderAttendance(s);
     var item = currentItem();
-    renderItem(item, live && !s.paused);
-    renderVote(item, live);
+    show($("room-item"), s.state === "in_progress");
+    renderItem(item, s.state === "in_progress" && !s.paused);
     renderAgenda(s);
+    renderBar(s, item);
     root.dispatchEvent(new CustomEvent("room:render", { detail: room }));
+    fitBar();
   }
 
   function renderAgenda(s) {
-    listInto($("agenda-list"), s.items || [], function (item) {
+    var items = s.items || [];
+    listInto($("agenda-list"), items, function (item) {
       var node = li("agenda-item-" + item.id, item.order + ". " + item.title, {
         text: L.item_states[item.state] || item.state,
         cls: "item-state item-state--" + item.state,
@@ -411,34 +453,38 @@
       }
       return node;
     });
+    var done = items.filter(function (i) {
+      return i.state === "closed";
+    }).length;
+    text($("agenda-count"), fill(L.concluded_of, { done: done, all: items.length }));
   }
 
   function renderQuorum(quorum) {
-    var box = $("quorum");
-    box.dataset.reached = quorum.reached ? "1" : "0";
+    $("quorum").dataset.reached = quorum.reached ? "1" : "0";
     text($("quorum-present"), String(quorum.present));
     text($("quorum-needed"), String(quorum.needed));
     text($("quorum-members"), String(quorum.members));
     text($("quorum-flag"), quorum.reached ? L.quorum_reached : L.quorum_missing);
+    var count = $("attendance-count");
+    text(count, fill(L.present_of, quorum));
+    count.dataset.reached = quorum.reached ? "1" : "0";
+  }
+
+  // Before the start nobody is absent yet: they have not checked in.
+  function statusLabel(status, meetingState) {
+    if (status === "absent" && meetingState === "published") return L.attendance.not_checked_in;
+    return L.attendance[status] || status;
   }
 
   function renderAttendance(s) {
     listInto($("attendance-list"), s.attendance || [], function (a) {
       var node = li("attendee-" + a.user_id, a.name, {
-        text: L.attendance[a.status] || a.status,
+        text: statusLabel(a.status, s.state),
         cls: "status status--" + a.status,
       });
       node.dataset.status = a.status;
       return node;
     });
-    var me = myAttendance();
-    var open = s.state === "published" || s.state === "in_progress";
-    var checkIn = $("check-in");
-    if (checkIn) {
-      var sending = pendingFor("attendance.check_in");
-      show(checkIn, open && !!me && me.status !== "present");
-      checkIn.disabled = sending;
-    }
   }
 
   var timerStart = null;
@@ -464,19 +510,7 @@
     });
     show($("speaker-queue"), queue.length > 0);
     show($("queue-empty"), queue.length === 0);
-
-    var me = myAttendance();
-    var mine = queue.some(function (e) {
-      return e.user_id === data.user_id;
-    });
-    var speaking = speaker && speaker.user_id === data.user_id;
-    var mayAsk =
-      item && item.state !== "closed" && room.state.me.may_speak && me && me.status === "present";
-    var busy = pendingFor("speaker.request") || pendingFor("speaker.withdraw");
-    show($("ask-to-speak"), !!mayAsk && !mine && !speaking);
-    show($("withdraw"), mine);
-    $("ask-to-speak").disabled = busy;
-    $("withdraw").disabled = busy;
+    text($("queue-count"), String(queue.length));
     if (canChair) {
       show($("next-speaker"), !!item && running && queue.length > 0);
       show($("finish-speaker"), !!speaker);
@@ -491,155 +525,94 @@
   }
   window.setInterval(tick, 1000);
 
-  function countsText(counts) {
-    return ["yes", "no", "abstain"]
-      .map(function (c) {
-        return L.choices[c] + ": " + (counts[c] || 0);
-      })
-      .join(" · ");
+  // The bar: the member's own part (check in, ask to speak) and a line saying where the
+  // meeting stands; the vote and the chair's controls are drawn by their own scripts.
+  function renderBar(s, item) {
+    var me = myAttendance();
+    var here = !!me && me.status === "present";
+    var open = s.state === "published" || s.state === "in_progress";
+    var checkIn = $("check-in");
+    if (checkIn) {
+      show(checkIn, open && !!me && !here);
+      checkIn.disabled = pendingFor("attendance.check_in");
+    }
+    var queue = item ? item.queue : [];
+    var waiting = queue.some(function (e) {
+      return e.user_id === data.user_id;
+    });
+    var speaking = !!(item && item.speaker && item.speaker.user_id === data.user_id);
+    var mayAsk = s.state === "in_progress" && item && item.state !== "closed" && s.me.may_speak && here;
+    var busy = pendingFor("speaker.request") || pendingFor("speaker.withdraw");
+    show($("ask-to-speak"), !!mayAsk && !waiting && !speaking);
+    show($("withdraw"), s.state === "in_progress" && waiting);
+    $("ask-to-speak").disabled = busy;
+    $("withdraw").disabled = busy;
+    show($("action-bar"), s.state !== "closed");
+
+    var status = [];
+    if (s.state === "published") status.push(L.bar.not_started, data.starts_at_text);
+    if (s.state === "in_progress" && s.paused) status.push(L.bar.paused);
+    if (s.state === "closed") status.push(L.bar.ended);
+    if (open && me) status.push(here ? L.bar.checked_in : L.bar.not_checked_in);
+    if (speaking) status.push(L.bar.speaking);
+    else if (waiting) status.push(L.bar.waiting);
+    text($("bar-status"), status.join(" · "));
   }
 
-  function renderVote(item, live) {
-    var vote = item ? room.votes[item.id] : null;
-    var box = $("vote");
-    show($("no-vote"), !vote);
-    show(box, !!vote);
-    if (canChair) {
-      var hasOpen = vote && vote.state === "open";
-      show($("vote-form"), !!item && live && !hasOpen && item.state !== "closed");
-      show($("close-vote"), !!hasOpen);
-    }
-    if (!vote) return;
-    box.dataset.voteId = String(vote.id);
-    box.dataset.state = vote.state;
-    var open = vote.state === "open";
-    text($("vote-state"), open ? L.vote_open : L.vote_closed);
-    $("vote-state").className = "badge " + (open ? "badge--in_progress" : "badge--closed");
-    text($("vote-mode"), vote.mode === "secret" ? L.secret : L.named);
-    $("vote-mode").className = "badge " + (vote.mode === "secret" ? "badge--secret" : "");
-    text($("vote-question"), vote.question);
-
-    var sending = pendingFor("vote.cast", function (a) {
-      return a.vote_id === vote.id;
-    });
-    show($("vote-buttons"), open && vote.may_vote);
-    var mine = null;
-    if (vote.my_ballot) {
-      mine = vote.my_ballot.choice || window.localStorage.getItem(storeKey("choice", vote.id));
-    }
-    root.querySelectorAll("[data-choice]").forEach(function (button) {
-      button.disabled = sending;
-      button.setAttribute("aria-pressed", button.dataset.choice === mine ? "true" : "false");
-    });
-    var myNode = $("my-vote");
-    myNode.dataset.choice = mine || "";
-    if (sending) text(myNode, L.sending);
-    else if (mine) text(myNode, L.my_choice + ": " + L.choices[mine]);
-    else if (vote.my_ballot) text(myNode, L.voted_secret);
-    show(myNode, sending || !!vote.my_ballot);
-
-    var tally = L.cast + ": " + vote.cast + " / " + vote.seats;
-    if (vote.counts) tally += " — " + countsText(vote.counts);
-    else if (open && vote.hide_tally) tally += " — " + L.tally_hidden;
-    text($("vote-tally"), tally);
-
-    var result = $("vote-result");
-    show(result, !!vote.result);
-    if (vote.result) {
-      result.dataset.adopted = vote.result.adopted ? "1" : "0";
-      text(result, vote.result.adopted ? L.adopted : L.rejected);
-    }
+  // The bar is pinned over the page: the page ends above it, so nothing hides beneath.
+  var bar = $("action-bar");
+  function fitBar() {
+    var height = bar.hidden ? 0 : bar.offsetHeight;
+    document.body.style.paddingBottom = height ? height + 16 + "px" : "";
   }
+  if (window.ResizeObserver) new ResizeObserver(fitBar).observe(bar);
+  window.addEventListener("resize", fitBar);
+
+  // Folds start open where there is room (landscape), folded in portrait; the chair's
+  // queue is always open. After that they stay as the person leaves them.
+  var wide = window.matchMedia("(min-width: 960px)").matches;
+  root.querySelectorAll("details[data-open-for]").forEach(function (node) {
+    node.open = node.dataset.openFor === "all" || wide;
+  });
 
   // --- Actions -----------------------------------------------------------------
 
   root.addEventListener("click", function (event) {
-    var button = event.target.closest("button");
+    var button = event.target.closest("button[data-action]");
     if (!button || button.disabled) return;
     var item = currentItem();
-    if (button.dataset.action) {
-      var args = button.dataset.action.indexOf("speaker.") === 0 && item ? { item_id: item.id } : {};
-      if (button.dataset.action === "speaker.next" || button.dataset.action === "speaker.finish") {
-        args = {};
-      }
-      command(button.dataset.action, args);
-      return;
+    var name = button.dataset.action;
+    var args = {};
+    if ((name === "speaker.request" || name === "speaker.withdraw") && item) {
+      args = { item_id: item.id };
     }
-    if (button.dataset.choice && item && room.votes[item.id]) {
-      castVote(room.votes[item.id], button.dataset.choice);
-      return;
-    }
-    if (button.dataset.testid === "close-vote" && item && room.votes[item.id]) {
-      closeVote(room.votes[item.id]);
-    }
+    command(name, args);
   });
 
-  function castVote(vote, choice) {
-    var args = { vote_id: vote.id, choice: choice };
-    if (vote.mode === "secret") args.receipt = receiptFor(vote.id, true);
-    command("vote.cast", args, function () {
-      if (vote.mode === "secret") window.localStorage.setItem(storeKey("choice", vote.id), choice);
-      votesToFetch.add(vote.id);
-      refresh();
-    });
-  }
-
-  function closeVote(vote) {
-    var button = $("close-vote");
-    button.disabled = true;
-    var receipt = vote.mode === "secret" ? receiptFor(vote.id, false) : null;
-    api("POST", "/api/votes/" + vote.id + "/close", receipt ? { chair_receipt: receipt } : {})
-      .then(function (fresh) {
-        storeVote(fresh);
-        render();
-      })
-      .catch(function (error) {
-        alertText(L.error + ": " + error.message);
-      })
-      .then(function () {
-        button.disabled = false;
-      });
-  }
-
-  var form = root.querySelector("[data-testid=vote-form]");
-  if (form) {
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var item = currentItem();
-      if (!item) return;
-      var submit = form.querySelector("[type=submit]");
-      var error = $("vote-form-error");
-      submit.disabled = true;
-      api("POST", "/api/items/" + item.id + "/votes", {
-        question: form.elements.question.value,
-        mode: form.elements.mode.value,
-        hide_tally: form.elements.hide_tally.checked,
-      })
-        .then(function (vote) {
-          storeVote(vote);
-          form.reset(); // sent: the chair's input has become the vote
-          show(error, false);
-          render();
-        })
-        .catch(function (e) {
-          text(error, e.message);
-          show(error, true);
-        })
-        .then(function () {
-          submit.disabled = false;
-        });
-    });
-  }
-
-  // What room_chair.js and room_viewer.js use.
+  // What room_vote.js, room_chair.js and room_viewer.js use.
   room.data = data;
   room.labels = L;
+  room.ui = { $: $, show: show, text: text, fill: fill, clock: clock, listInto: listInto, li: li };
+  room.api = api;
   room.command = command;
   room.pendingFor = pendingFor;
   room.currentItem = currentItem;
+  room.itemTitle = itemTitle;
+  room.openVote = openVote;
+  room.storeVote = storeVote;
+  room.fetchVote = function (id) {
+    votesToFetch.add(id);
+    refresh();
+  };
+  room.refresh = refresh;
+  room.confirm = confirmDialog;
   room.alert = alertText;
   room.render = render;
 
-  render();
-  connect();
+  // The other scripts load after this one (all deferred, in order): draw once they have
+  // subscribed to "room:render".
+  window.addEventListener("DOMContentLoaded", function () {
+    render();
+    connect();
+  });
 })();

@@ -1,7 +1,10 @@
 // e-Cabinet live meeting room: the chair's controls (loaded only for whoever presides).
-// Open an item, conclude it, pause and resume, give the floor to a chosen speaker; each
-// is a tablet command (meetings/commands.py) sent through room.js, which resends it
-// after a reconnect. A refusal is shown next to the control that was used.
+// Start the meeting (with the reason the rules ask for when there is no quorum), pause,
+// resume and close it, open an item, conclude it, give the floor to a chosen speaker,
+// open a vote. Starting, closing and opening a vote call the same JSON API as the
+// meeting page (meetings/api_live.py, voting/api.py); the others are tablet commands
+// (meetings/commands.py) sent through room.js, which resends them after a reconnect.
+// A refusal is shown next to the control that was used.
 (function () {
   "use strict";
 
@@ -9,19 +12,16 @@
   var room = window.ecabinetRoom;
   if (!root || !room || root.dataset.canChair !== "1") return;
   var L = room.labels;
-
-  function $(testid) {
-    return root.querySelector('[data-testid="' + testid + '"]');
-  }
-  function show(node, visible) {
-    if (node) node.hidden = !visible;
-  }
+  var C = L.chair;
+  var ui = room.ui;
+  var $ = ui.$;
+  var meetingId = room.data.meeting_id;
 
   function showError(testid, message) {
     var node = $(testid);
     if (!node) return;
     node.textContent = message || "";
-    show(node, !!message);
+    ui.show(node, !!message);
   }
 
   function refusal(testid) {
@@ -47,12 +47,18 @@
     return node;
   }
 
+  var busy = false; // a start or a close is on its way
+
   function draw() {
     var s = room.state;
     var live = s.state === "in_progress";
     var running = live && !s.paused;
-    show($("pause-meeting"), running);
-    show($("resume-meeting"), live && s.paused);
+    ui.show($("start-meeting"), s.state === "published");
+    ui.show($("pause-meeting"), running);
+    ui.show($("resume-meeting"), live && s.paused);
+    ui.show($("close-meeting"), live);
+    $("start-meeting").disabled = busy;
+    $("close-meeting").disabled = busy;
     $("pause-meeting").disabled = room.pendingFor("meeting.pause");
     $("resume-meeting").disabled = room.pendingFor("meeting.resume");
 
@@ -60,7 +66,7 @@
     (s.items || []).forEach(function (item) {
       var row = $("agenda-item-" + item.id);
       if (!row || !running || item.state !== "pending") return;
-      var open = button("open-item-" + item.id, L.chair.open_item, {
+      var open = button("open-item-" + item.id, C.open_item, {
         chair: "item.open",
         itemId: String(item.id),
       });
@@ -74,11 +80,11 @@
       item.queue.forEach(function (entry) {
         var row = $("queue-entry-" + entry.user_id);
         if (!row) return;
-        var give = button("give-floor-" + entry.user_id, L.chair.give_floor, {
+        var give = button("give-floor-" + entry.user_id, C.give_floor, {
           chair: "speaker.give_floor",
           requestId: String(entry.id),
         });
-        give.setAttribute("aria-label", L.chair.give_floor_to.replace("%(name)s", entry.name));
+        give.setAttribute("aria-label", C.give_floor_to.replace("%(name)s", entry.name));
         give.disabled = room.pendingFor("speaker.give_floor");
         row.appendChild(give);
       });
@@ -87,8 +93,10 @@
     // The conclusion form stays as typed whatever arrives; it is hidden, never cleared,
     // while there is no open item, and emptied only once the chair's conclusion is taken.
     var form = $("conclude-form");
-    show(form, !!item && item.state === "open" && running);
+    ui.show(form, !!item && item.state === "open" && running);
     form.querySelector("[type=submit]").disabled = room.pendingFor("item.close");
+    var vote = item ? room.votes[item.id] : null;
+    ui.show($("vote-form"), !!item && live && item.state !== "closed" && !(vote && vote.state === "open"));
   }
 
   root.addEventListener("click", function (event) {
@@ -114,11 +122,63 @@
     true
   );
 
-  var form = $("conclude-form");
-  form.addEventListener("submit", function (event) {
+  // --- Starting and closing the meeting ---------------------------------------------
+
+  function meetingCall(path, body) {
+    busy = true;
+    room.render();
+    return room
+      .api("POST", "/api/meetings/" + meetingId + path, body)
+      .then(function () {
+        room.alert("");
+        room.refresh(); // the event follows; the snapshot need not wait for it
+      })
+      .catch(function (error) {
+        room.alert(L.error + ": " + error.message);
+      })
+      .then(function () {
+        busy = false;
+        room.render();
+      });
+  }
+
+  // Without a quorum the service refuses to start unless the chair gives a reason;
+  // the dialog asks for it with the figures the room shows.
+  function start() {
+    var quorum = room.state.quorum;
+    var options = { confirm: C.start, cancel: C.cancel, message: C.start_confirm };
+    if (!quorum.reached) {
+      options.message = ui.fill(C.no_quorum, quorum);
+      options.reason = true;
+    }
+    room.confirm(options).then(function (answer) {
+      if (!answer.ok) return;
+      if (options.reason && !answer.reason) {
+        room.alert(C.reason_needed);
+        return;
+      }
+      meetingCall("/start", answer.reason ? { override_reason: answer.reason } : {});
+    });
+  }
+
+  function close() {
+    room
+      .confirm({ message: C.close_confirm, confirm: C.close, cancel: C.cancel, danger: true })
+      .then(function (answer) {
+        if (answer.ok) meetingCall("/close", {});
+      });
+  }
+
+  $("start-meeting").addEventListener("click", start);
+  $("close-meeting").addEventListener("click", close);
+
+  // --- Concluding an item and opening a vote ---------------------------------------
+
+  var conclude = $("conclude-form");
+  conclude.addEventListener("submit", function (event) {
     event.preventDefault();
     var item = room.currentItem();
-    var input = form.elements.conclusion;
+    var input = conclude.elements.conclusion;
     if (!item) return;
     if (!input.value.trim()) {
       input.focus();
@@ -130,6 +190,32 @@
     });
   });
 
+  var voteForm = $("vote-form");
+  voteForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var item = room.currentItem();
+    if (!item) return;
+    var submit = voteForm.querySelector("[type=submit]");
+    submit.disabled = true;
+    showError("vote-form-error", "");
+    room
+      .api("POST", "/api/items/" + item.id + "/votes", {
+        question: voteForm.elements.question.value,
+        mode: voteForm.elements.mode.value,
+        hide_tally: voteForm.elements.hide_tally.checked,
+      })
+      .then(function (vote) {
+        room.storeVote(vote);
+        voteForm.reset(); // sent: the chair's input has become the vote
+        room.render();
+      })
+      .catch(function (e) {
+        showError("vote-form-error", e.message);
+      })
+      .then(function () {
+        submit.disabled = false;
+      });
+  });
+
   root.addEventListener("room:render", draw);
-  draw();
 })();

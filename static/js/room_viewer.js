@@ -1,7 +1,9 @@
 // e-Cabinet live meeting room: the paper viewer. It follows the screen (the paper and
 // page the presenter shows: `presentation` in the snapshot, `presentation.moved` events)
-// unless the member chose to read on their own. Someone who may run the screen shows a
-// page with the `presentation.show` command, and their page turns move every follower.
+// unless the member chose to read on their own (the toggle sits in the room's action
+// bar). Someone who may run the screen shows a page with the `presentation.show`
+// command, and their page turns move every follower. Only a meeting in progress has a
+// screen: before the start and after the close everyone reads on their own.
 //
 // Weak networks: pdf.js (static/vendor/pdfjs) is loaded only when a paper is first
 // shown, each paper is fetched once and kept (up to three), and only the visible page
@@ -21,7 +23,7 @@
   });
 
   function $(testid) {
-    return box.querySelector('[data-testid="' + testid + '"]');
+    return root.querySelector('[data-testid="' + testid + '"]');
   }
   var select = $("viewer-paper");
   var pageBox = $("viewer-page");
@@ -53,8 +55,12 @@
     }
   }
 
+  function screenOn() {
+    return room.state.state === "in_progress";
+  }
+
   function target() {
-    if (!view.following) return view.free;
+    if (!view.following || !screenOn()) return view.free;
     var d = view.driving;
     if (d && (d.seq === undefined || room.seq < d.seq)) return d;
     var p = room.state.presentation;
@@ -145,7 +151,7 @@
     controls(t);
     var empty = room.data.papers.length === 0;
     box.dataset.empty = empty ? "1" : "0";
-    if (!t) return blank("idle", empty ? L.no_papers : L.nothing_shown);
+    if (!t) return blank("idle", empty ? L.no_papers : screenOn() ? L.nothing_shown : L.choose_to_read);
     var paper = papers[t.paper_id];
     box.dataset.paperId = String(t.paper_id);
     if (!paper) {
@@ -260,7 +266,7 @@
 
   function presenting(t) {
     var paper = t && papers[t.paper_id];
-    return !!(view.following && paper && paper.may_present && room.state.presentation);
+    return !!(view.following && screenOn() && paper && paper.may_present && room.state.presentation);
   }
 
   function controls(t) {
@@ -274,17 +280,20 @@
     $("viewer-prev").disabled = !paper || !paper.may_open || page <= 1;
     $("viewer-next").disabled = !paper || !paper.may_open || page >= paper.pages;
     var follow = $("viewer-follow");
+    var following = view.following && screenOn();
     follow.textContent = view.following ? L.stop_following : L.follow;
     follow.setAttribute("aria-pressed", view.following ? "true" : "false");
-    box.dataset.following = view.following ? "1" : "0";
+    follow.hidden = !screenOn() || room.data.papers.length === 0;
+    box.dataset.following = following ? "1" : "0";
     var driving = presenting(t);
     box.dataset.presenting = driving ? "1" : "0";
     var mode = $("viewer-mode");
     mode.dataset.following = box.dataset.following;
-    mode.textContent = driving ? L.presenting : view.following ? L.following : L.free;
+    mode.textContent = driving ? L.presenting : following ? L.following : L.free;
+    mode.hidden = !screenOn(); // no screen to follow before the start or after the close
     var present = $("viewer-present");
     if (present) {
-      present.hidden = !(paper && paper.may_present && paper.may_open) || driving;
+      present.hidden = !(paper && paper.may_present && paper.may_open) || driving || !screenOn();
       present.disabled = room.pendingFor("presentation.show");
     }
   }
