@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from people.models import Role, User
+from ecabinet.templatetags.deadlines import time_left
+from people.models import Membership, Role, User
 
 
 class Urgency:
@@ -58,11 +60,16 @@ def urgency_of(due: dt.datetime | None, now: dt.datetime | None = None) -> str:
     return Urgency.SOON if due - now <= SOON_WITHIN else Urgency.NORMAL
 
 
-def bodies_where(user: User, *roles: str):
+def due_words(deadline: dt.datetime) -> str:
+    """The deadline in words, as the pages say it: "còn 2 ngày, 3 giờ"."""
+    if deadline <= timezone.now():
+        return _("the deadline has passed")
+    return _("%(left)s left") % {"left": time_left(deadline)}
+
+
+def bodies_where(user: User, *roles: str) -> QuerySet:
     """A subquery of the bodies where the person holds one of these roles: kept lazy, so
     each duty kind stays one query."""
-    from people.models import Membership
-
     return Membership.objects.filter(user=user, is_active=True, role__in=roles).values("body_id")
 
 

@@ -13,8 +13,7 @@ from circulation.models import Circulation, Comment
 from minutes.models import Minutes
 from people.collation import sort_people
 from people.models import User
-from worklist.duties import SECRETARIAT, Duty, bodies_where, urgency_of
-from worklist.selectors_papers import _due_words
+from worklist.duties import SECRETARIAT, Duty, bodies_where, due_words, urgency_of
 
 NAMES_SHOWN = 6  # more names than this read as a list to open, not a line to scan
 
@@ -45,7 +44,7 @@ def ballots_waiting_build(user: User, ballots: QuerySet[Ballot]) -> list[Duty]:
         submitted = {a.member_id for a in ballot.due if a.state == Answer.State.SUBMITTED}
         unanswered = [m for m in due if m.pk not in submitted]
         unsigned = [m for m in due if m.pk in submitted]
-        parts = [_("Deadline: %(when)s") % {"when": _due_words(ballot.deadline)}]
+        parts = [_("Deadline: %(when)s") % {"when": due_words(ballot.deadline)}]
         if unanswered:
             parts.append(_("not answered: %(names)s") % {"names": _names(unanswered)})
         if unsigned:
@@ -117,7 +116,7 @@ def drafts_waiting_build(user: User, drafts: QuerySet[Circulation]) -> list[Duty
                 title=c.document.summary,
                 action=_("Follow up"),
                 detail=_("Comments due: %(when)s · no comment yet from %(names)s")
-                % {"when": _due_words(c.deadline), "names": _names(silent)},
+                % {"when": due_words(c.deadline), "names": _names(silent)},
                 url=reverse("circulation:detail", args=[c.pk]),
                 at=c.created_at,
                 due=c.deadline,

@@ -11,18 +11,10 @@ from django.utils.translation import gettext as _
 from ballots.models import Answer, Ballot, Delegation
 from circulation.models import Circulation, Comment
 from documents.models import DocumentVersion
-from ecabinet.templatetags.deadlines import time_left
 from minutes.models import Minutes
 from people.models import User
 from signing.models import Signature, SignatureKind
-from worklist.duties import CHAIR, SECRETARIAT, Duty, bodies_where, urgency_of
-
-
-def _due_words(deadline) -> str:
-    if deadline <= timezone.now():
-        return _("the deadline has passed")
-    return _("%(left)s left") % {"left": time_left(deadline)}
-
+from worklist.duties import CHAIR, SECRETARIAT, Duty, bodies_where, due_words, urgency_of
 
 # --- Written ballots: answer, then sign ---------------------------------------------
 
@@ -50,7 +42,7 @@ def ballot_answers_build(user: User, answers: QuerySet[Answer]) -> list[Duty]:
     for answer in answers.select_related("ballot", "member"):
         ballot = answer.ballot
         signing = answer.state == Answer.State.SUBMITTED
-        detail = _("Deadline: %(when)s") % {"when": _due_words(ballot.deadline)}
+        detail = _("Deadline: %(when)s") % {"when": due_words(ballot.deadline)}
         if answer.member_id != user.pk:
             detail += " · " + _("for %(member)s") % {"member": answer.member}
         duties.append(
@@ -81,7 +73,7 @@ def ballot_approvals_build(user: User, ballots: QuerySet[Ballot]) -> list[Duty]:
             title=ballot.subject,
             action=_("Approve or send back"),
             detail=_("Prepared by %(who)s · deadline for answers: %(when)s")
-            % {"who": ballot.created_by, "when": _due_words(ballot.deadline)},
+            % {"who": ballot.created_by, "when": due_words(ballot.deadline)},
             url=reverse("ballots:detail", args=[ballot.pk]),
             at=ballot.created_at,
             due=ballot.deadline,
@@ -110,7 +102,7 @@ def drafts_to_comment_build(user: User, drafts: QuerySet[Circulation]) -> list[D
             title=c.document.summary,
             action=_("Comment on the draft"),
             detail=_("Comments due: %(when)s · from %(author)s")
-            % {"when": _due_words(c.deadline), "author": c.author},
+            % {"when": due_words(c.deadline), "author": c.author},
             url=reverse("circulation:detail", args=[c.pk]),
             at=c.created_at,
             due=c.deadline,
