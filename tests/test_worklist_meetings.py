@@ -26,7 +26,7 @@ def open_vote(cabinet, meeting):
     return voting_services.vote_open(actor=cabinet.chair, item=item, question="Thông qua dự thảo?")
 
 
-def test_a_vote_open_now_leads_every_member_to_the_room_until_they_vote(cabinet, open_vote):
+def test_a_vote_open_now_leads_every_member_to_the_room_until_they_vote(client, cabinet, open_vote):
     minister = cabinet.minister
     (duty,) = duties_of(minister, "vote")
     assert duty.title == "Thông qua dự thảo?"
@@ -35,6 +35,9 @@ def test_a_vote_open_now_leads_every_member_to_the_room_until_they_vote(cabinet,
         f"/meetings/{open_vote.meeting_id}/room/?vote={open_vote.pk}#room-vote"
     )
     assert "vote" in kinds(cabinet.chair)  # the chair is a member too
+    client.force_login(minister)
+    room = client.get(duty.url)
+    assert room.status_code == 200 and 'id="room-vote"' in room.content.decode()
     voting_services.ballot_cast(actor=minister, vote_id=open_vote.pk, choice="yes")
     assert duties_of(minister, "vote") == []
     assert "vote" in kinds(cabinet.members[2])
