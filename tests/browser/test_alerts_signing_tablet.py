@@ -64,7 +64,7 @@ def test_the_chair_is_led_from_home_to_sign_the_minutes(
     banner = home.locator(SIGN_BANNER)
     banner.wait_for(state="visible", timeout=2_000)
     assert time.monotonic() - started < 2.0
-    assert banner.locator(".alert-banner__title").inner_text() == "Biên bản đang chờ đồng chí ký"
+    assert banner.locator(".alert-banner__title").inner_text() == "Biên bản đang chờ bạn ký"
     assert minutes.number_symbol in banner.inner_text()
     home.wait_for_timeout(400)
     screenshot(home, f"alerts-home-minutes-{size}")
