@@ -31,6 +31,9 @@ KINDS: dict[str, Renderer] = {}
 class Rendered:
     title: str
     message: str
+    # Words stored when it was sent (a row from before kinds had data), in whatever
+    # language the sender used: shown as they are, like any other stored text.
+    stored: bool = False
 
 
 def kind(name: str) -> Callable[[Renderer], Renderer]:
@@ -64,7 +67,7 @@ def render(*, kind: str, data: Data, title: str = "", message: str = "") -> Rend
             return Rendered(*renderer(data))
         except (KeyError, TypeError, ValueError):
             pass
-    return Rendered(title or kind, message)
+    return Rendered(title or kind, message, stored=True)
 
 
 def ensure_renderable(*, kind: str, data: Data) -> None:
