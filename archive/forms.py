@@ -11,7 +11,10 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Words"), required=False, strip=True)
     # A plain number: a body outside the person's archive is the selector's 404, not a
     # form error that would tell them it exists.
-    body = forms.IntegerField(label=_("Body"), required=False, widget=forms.Select)
+    # The bodies' names are data ("Chính phủ" reads the same in every language).
+    body = forms.IntegerField(
+        label=_("Body"), required=False, widget=forms.Select(attrs={"translate": "no"})
+    )
     kind = forms.ChoiceField(
         label=_("Kind of record"),
         required=False,

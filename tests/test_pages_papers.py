@@ -245,5 +245,7 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(
         upload_form(meeting, meeting.items.first(), file=huge),
     )
     assert response.status_code == 413
-    assert b'data-testid="error-page"' in response.content
+    # The form comes back with what was typed and says why (no bare error page).
+    assert b'data-testid="upload-too-large"' in response.content
+    assert b'data-testid="error-page"' not in response.content
     assert not Document.objects.exists()

@@ -41,7 +41,9 @@
       var file = input.files && input.files[0];
       input.setCustomValidity("");
       if (file && max && file.size > max) {
-        var mb = (file.size / 1048576).toFixed(1);
+        var mb = (file.size / 1048576).toLocaleString(document.documentElement.lang || undefined, {
+          maximumFractionDigits: 1,
+        });
         var message = (input.dataset.tooLarge || "").replace("{size}", mb);
         input.setCustomValidity(message);
         var note = input.parentNode.querySelector("[data-testid=file-too-large]");

@@ -265,8 +265,11 @@ def found_and_checked(tablet, cabinet, record: Record, nss_db, tmp_path) -> None
     assert original.body() == version_bytes(record.version)
     assert_independently_valid(original.body(), nss_db, tmp_path, signatures=3)
 
+    # The package is prepared in the background; its page offers the file when ready.
+    archive.get_by_test_id("record-package").click()
+    archive.wait_for_selector("[data-testid=export-job][data-state=ready]", timeout=60_000)
     with archive.expect_download() as download_info:
-        archive.get_by_test_id("record-package").click()
+        archive.get_by_test_id("export-download").click()
     package = download_info.value
     assert package.suggested_filename == f"ho-so-luu-tru-{record.pk}.zip"
     with zipfile.ZipFile(io.BytesIO(package.path().read_bytes())) as zipped:
