@@ -12,7 +12,6 @@ from ballots import selectors
 from ballots.models import Answer, Ballot, Reopening
 from ballots.services_answers import answer_reopen, answer_save, answer_submit, delegation_record
 from ecabinet import dates
-from ecabinet import dates
 from ecabinet.audit.models import AuditEntry
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from people.models import Role
