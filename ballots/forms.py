@@ -139,4 +139,4 @@ class MyDelegationForm(forms.Form):
     def __init__(self, *args, ballot: Ballot, member: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         deputies = deputies_of(body=ballot.body_id, members=[member])
-        self.fields["deputy"].offer(deputies, body=ballot.body_id)
+        self.fields["deputy"].offer_deputies(deputies, body=ballot.body, member=member)

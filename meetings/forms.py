@@ -150,9 +150,8 @@ class LeaveRequestForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, member: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["deputy"].offer(
-            deputies_of(body=meeting.body_id, members=[member]), body=meeting.body_id
-        )
+        deputies = deputies_of(body=meeting.body_id, members=[member])
+        self.fields["deputy"].offer_deputies(deputies, body=meeting.body, member=member)
 
 
 class LeaveDecideForm(forms.Form):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext as _
 
 from people.collation import sort_people
 from people.models import Body, User
@@ -37,7 +38,14 @@ class _PeopleMixin:
 
 
 class PersonChoiceField(_PeopleMixin, forms.ModelChoiceField):
-    pass
+    def offer_deputies(self, deputies: list[User], *, body: Body, member: User) -> None:
+        """Offer a member's deputies; an empty list says why rather than looking broken."""
+        self.offer(deputies, body=body)
+        if not deputies and member.organisation.strip():
+            self.help_text = _(
+                "No deputy of %(agency)s is registered with %(body)s yet; the secretariat "
+                "can register one."
+            ) % {"agency": member.organisation.strip(), "body": body}
 
 
 class PeopleChoiceField(_PeopleMixin, forms.ModelMultipleChoiceField):

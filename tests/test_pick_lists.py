@@ -241,3 +241,14 @@ def test_the_api_offers_exactly_the_pick_lists_the_services_accept(cabinet, depu
     assert unknown.status_code == 404
     stranger = signed_in(cabinet.outsider).get(f"{url}/presenters")
     assert stranger.status_code == 404
+
+
+def test_a_member_without_a_deputy_is_told_why_the_list_is_empty(cabinet, ballot, meeting):
+    member = cabinet.members[3]  # Bộ Y tế: no deputy registered
+    with translation.override("vi"):
+        ballot_field = MyDelegationForm(ballot=ballot, member=member).fields["deputy"]
+        leave_field = LeaveRequestForm(meeting=meeting, member=member).fields["deputy"]
+    assert choice_ids(ballot_field) == [] and choice_ids(leave_field) == []
+    expected = f"Chưa có cấp phó nào của Bộ Y tế được đăng ký với {cabinet.body}"
+    assert str(ballot_field.help_text).startswith(expected)
+    assert str(leave_field.help_text).startswith(expected)
