@@ -28,6 +28,7 @@ from ballots.models import Answer, Ballot
 from ballots.services_answers import answer_save, answer_submit
 from ecabinet.errors import Invalid
 from ecabinet.realtime.events import last_seq
+from people.collation import sort_by_person
 from people.models import Body, Role
 from people.selectors import user_bodies, user_has_role
 from signing.forms import PinForm
@@ -213,7 +214,11 @@ def _detail(
         context["recipients"] = selectors.ballot_recipient_rows(ballot=ballot)
         context["reopened_total"] = sum(r["reopened"] for r in context["recipients"])
         context["result"] = selectors.ballot_result(ballot=ballot)
-        context["delegations"] = ballot.delegations.select_related("member", "deputy")
+        context["delegations"] = sort_by_person(
+            ballot.delegations.select_related("member", "deputy"),
+            person=lambda d: d.member,
+            body=ballot.body_id,
+        )
         context["live_seq"] = last_seq(stream=ballot_stream(ballot.pk))
     if access.is_secretariat and ballot.state != Ballot.State.CLOSED:
         context["delegation_form"] = delegation_form or DelegationForm(ballot=ballot)
