@@ -76,6 +76,10 @@ def test_the_sign_page_shows_the_first_page_and_a_double_tap_signs_once(cabinet,
     assert Signature.objects.filter(signed_version__document=circulation.document).count() == 1
     assert circulation.document.versions.count() == 2
     assert "Ký bởi Trần Đức Khiêm, Thủ tướng, lúc " in page.inner_text("[data-testid=version-2]")
+    for name, size in SIZES.items():
+        page.set_viewport_size(size)
+        no_sideways_scroll(page, size)
+        screenshot(page, f"busy-draft-signed-by-{name}")
 
 
 def test_a_file_over_the_limit_is_refused_in_the_browser_and_the_typed_title_stays(
@@ -138,3 +142,10 @@ def test_the_records_package_page_follows_the_job(cabinet, signers, tablet):
         with page.expect_download() as download:
             page.click("[data-testid=export-download]")
         assert download.value.suggested_filename == f"ho-so-luu-tru-{record.pk}.zip"
+        page.goto(f"/archive/{record.pk}/")
+        assert page.locator("[data-testid=record-exports] li").count() >= 2
+        assert "Ký bởi Trần Đức Khiêm, Thủ tướng, lúc " in page.inner_text(
+            "[data-testid=record-signatures]"
+        )
+        no_sideways_scroll(page, size)
+        screenshot(page, f"busy-archive-record-{name}")
