@@ -71,6 +71,7 @@
     node.dataset.testid = testid;
     var name = document.createElement("span");
     name.className = "name";
+    name.setAttribute("translate", "no"); // a person's name or an item's title: content
     name.textContent = label;
     node.appendChild(name);
     if (extra) {
@@ -447,6 +448,7 @@
       if (item.conclusion) {
         var conclusion = document.createElement("p");
         conclusion.className = "agenda-conclusion";
+        conclusion.setAttribute("translate", "no");
         conclusion.dataset.testid = "agenda-conclusion-" + item.id;
         conclusion.textContent = item.conclusion;
         node.appendChild(conclusion);

@@ -211,9 +211,10 @@
 
   // --- After the close: each item's conclusion and every vote's result ---------------
 
-  function para(cls, testid, words) {
+  function para(cls, testid, words, content) {
     var node = document.createElement("p");
     node.className = cls;
+    if (content) node.setAttribute("translate", "no"); // the chair's words, not the interface's
     if (testid) node.dataset.testid = testid;
     node.textContent = words;
     return node;
@@ -224,7 +225,7 @@
     node.className = "result-vote";
     node.dataset.testid = "result-vote-" + vote.id;
     node.dataset.adopted = vote.result ? (vote.result.adopted ? "1" : "0") : "";
-    node.appendChild(para("result-vote__question", null, vote.question));
+    node.appendChild(para("result-vote__question", null, vote.question, true));
     node.appendChild(para("result-vote__tally", null, tallyText(vote)));
     if (vote.result_words) node.appendChild(para("result-vote__words", "result-words-" + vote.id, vote.result_words));
     return node;
@@ -245,10 +246,16 @@
       var node = document.createElement("li");
       node.dataset.testid = "result-item-" + item.id;
       var title = document.createElement("h3");
+      title.setAttribute("translate", "no");
       title.textContent = item.order + ". " + item.title;
       node.appendChild(title);
       node.appendChild(
-        para("result-conclusion", "result-conclusion-" + item.id, item.conclusion || V.no_conclusion)
+        para(
+          "result-conclusion",
+          "result-conclusion-" + item.id,
+          item.conclusion || V.no_conclusion,
+          !!item.conclusion
+        )
       );
       var mine = votes.filter(function (v) {
         return v.item_id === item.id;
