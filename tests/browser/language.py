@@ -41,6 +41,7 @@ SAMPLER = """
      el.closest("[lang]").getAttribute("lang") !== document.documentElement.lang);
   function sample() {
     if (!document.body || document.contentType !== "text/html") return;
+    if (!location.protocol.startsWith("http")) return;  // about:blank, data: URLs
     const texts = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
