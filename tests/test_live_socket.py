@@ -299,6 +299,7 @@ def reduce(state: dict, message: dict) -> dict:
         state["state"] = data["state"]
         if data["state"] == "closed":
             state["paused"], state["current_item_id"] = False, None
+            state["presentation"] = None  # nothing stays on the screen after the close
             for item in items.values():
                 item["state"] = "pending" if item["state"] == "open" else item["state"]
     elif event == "attendance.changed":
