@@ -31,8 +31,8 @@ from ecabinet import audit, dates
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from notifications.alerts import alert_signature_requested, signature_key
 from notifications.services import notifications_settle, notify
-from people.models import Body, User
-from people.selectors import body_members, user_roles
+from people.models import Body, Role, User
+from people.selectors import body_members, body_people, user_roles
 
 
 def _lock(circulation: Circulation) -> Circulation:
@@ -278,6 +278,7 @@ def circulation_close(*, actor: User, circulation: Circulation) -> Circulation:
     circulation.save(update_fields=["state", "closed_at"])
     audit.record(actor=actor, action="circulation.closed", target=circulation)
     _alert_author_to_sign(circulation)
+    _notify_signer(circulation=circulation, actor=actor, kind="circulation.to_sign")
     notify(
         recipients=circulation.recipients.all(),
         kind="circulation.closed",
@@ -287,6 +288,57 @@ def circulation_close(*, actor: User, circulation: Circulation) -> Circulation:
         email=False,
     )
     return circulation
+
+
+def _notify_signer(
+    *, circulation: Circulation, actor: User, kind: str, number: int | None = None
+) -> None:
+    """A closed draft waits for a signature: its author's on the final version
+    ("circulation.to_sign"), then the agency's seal from the body's secretariat
+    ("circulation.to_seal", `number` being the version the author signed). Whoever
+    just acted is not told of their own step."""
+    latest = circulation.document.versions.order_by("-number").first()
+    if latest is None:
+        return
+    if kind == "circulation.to_sign":
+        people = [circulation.author]
+    else:
+        people = list(body_people(body=circulation.body_id, roles={Role.SECRETARIAT}))
+    notify(
+        recipients=[u for u in people if u.pk != actor.pk],
+        kind=kind,
+        data={
+            "summary": circulation.document.summary,
+            "number": number or latest.number,
+            "signed_by": str(actor),
+        },
+        subject=f"circulation:{circulation.pk}",
+        url=reverse("circulation:detail", args=[circulation.pk]),
+    )
+
+
+def circulation_version_signed(
+    *, actor: User, version: DocumentVersion, signed: DocumentVersion, kind: str
+) -> None:
+    """Registered with signing (circulation/apps.py): the author's signature on a closed
+    draft settles their request and asks the secretariat for the seal; the seal settles
+    that. Signatures on other documents, or on a draft still open, change nothing here."""
+    circulation = (
+        Circulation.objects.filter(document_id=signed.document_id, state=Circulation.State.CLOSED)
+        .select_related("document")
+        .first()
+    )
+    if circulation is None:
+        return
+    subject = f"circulation:{circulation.pk}"
+    if kind == "seal":
+        sealers = body_people(body=circulation.body_id, roles={Role.SECRETARIAT})
+        notifications_settle(recipient=sealers, subject=subject, kinds=["circulation.to_seal"])
+    elif actor.pk == circulation.author_id:
+        notifications_settle(recipient=actor, subject=subject, kinds=["circulation.to_sign"])
+        _notify_signer(
+            circulation=circulation, actor=actor, kind="circulation.to_seal", number=version.number
+        )
 
 
 def _alert_author_to_sign(circulation: Circulation) -> None:

@@ -214,6 +214,24 @@ def _circulation_closed(data: Data) -> tuple[str, str]:
     return _("Circulation closed: %(summary)s") % {"summary": data["summary"]}, ""
 
 
+@kind("circulation.to_sign")
+def _circulation_to_sign(data: Data) -> tuple[str, str]:
+    return (
+        _("Sign the final version: %(summary)s") % {"summary": data["summary"]},
+        _("Comments are closed; version %(number)d is final and waits for your signature.")
+        % {"number": int(data["number"])},
+    )
+
+
+@kind("circulation.to_seal")
+def _circulation_to_seal(data: Data) -> tuple[str, str]:
+    return (
+        _("A signed draft awaits the agency's seal: %(summary)s") % {"summary": data["summary"]},
+        _("%(name)s signed version %(number)d.")
+        % {"name": data["signed_by"], "number": int(data["number"])},
+    )
+
+
 # --- Minutes -------------------------------------------------------------------
 # data["meeting"] is the meeting's title, data["number"] the minutes' number and symbol.
 

@@ -10,6 +10,7 @@ inside an outer transaction that rolls back on error, or wrong PINs go uncounted
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -240,7 +241,7 @@ def version_sign(
                 "Try again later."
             )
         ) from exc
-    return _signature_store(
+    stored = _signature_store(
         actor=actor,
         key=key,
         version=version,
@@ -249,6 +250,21 @@ def version_sign(
         field_name=field_name,
         moment=moment,
     )
+    for hook in _signed_hooks:
+        hook(actor=actor, version=version, signed=stored, kind=kind)
+    return stored
+
+
+# Apps above signing whose documents are signed through the generic signing pages learn
+# of each signature here (registered from their AppConfig.ready()): circulation tells
+# whoever signs a closed draft next. One explicit list, rather than a signal.
+_signed_hooks: list[Callable[..., object]] = []
+
+
+def version_signed_hook_add(hook: Callable[..., object]) -> None:
+    """Run `hook(actor=, version=, signed=, kind=)` after every signature is stored."""
+    if hook not in _signed_hooks:
+        _signed_hooks.append(hook)
 
 
 @transaction.atomic

@@ -41,6 +41,8 @@ SAMPLES: dict[str, dict] = {
     "circulation.version_added": {"summary": "Draft decree on data", "number": 2, "answers": 3},
     "circulation.commented": {"summary": "Draft decree on data", "text": "Agree"},
     "circulation.closed": {"summary": "Draft decree on data"},
+    "circulation.to_sign": {"summary": "Draft decree on data", "number": 3, "signed_by": "Le Hoa"},
+    "circulation.to_seal": {"summary": "Draft decree on data", "number": 3, "signed_by": "Le Hoa"},
     "minutes.to_sign": {
         "meeting": "December session",
         "number": "01/BB-CP",
