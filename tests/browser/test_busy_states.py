@@ -9,6 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connections
 
 from archive.models import ExportJob
 from documents.models import Document
@@ -112,11 +113,18 @@ def test_a_file_over_the_limit_is_refused_in_the_browser_and_the_typed_title_sta
 
 def test_the_records_package_page_follows_the_job(cabinet, signers, tablet):
     document = make_document(cabinet.body, cabinet.secretary)
+
     # Signing runs its own event loop: not in this thread, where Playwright's runs.
+    def sign():
+        try:
+            return version_sign(
+                actor=signers.chair, version=document.latest_version(), pin=USER_PIN
+            )
+        finally:
+            connections.close_all()  # this thread's connection, before the database goes
+
     with ThreadPoolExecutor(1) as pool:
-        signed = pool.submit(
-            version_sign, actor=signers.chair, version=document.latest_version(), pin=USER_PIN
-        ).result()
+        signed = pool.submit(sign).result()
     record = file_record(cabinet.body, cabinet.secretary, version=signed)
     # A job still waiting for a worker (as with TASKS_BACKEND=database).
     waiting = ExportJob.objects.create(record=record, requested_by=cabinet.archivist)
