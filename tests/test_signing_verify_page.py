@@ -139,12 +139,12 @@ def test_the_signer_is_a_bold_name_with_title_and_organisation_below(client, sig
 
     body = signers.body.name
     assert _dd(personal, "signer").split(">", 1)[1] == (
-        '<strong data-testid="signer-name">Trần Đức Khiêm</strong><br>'
+        '<strong data-testid="signer-name" translate="no">Trần Đức Khiêm</strong><br>'
         f'<span class="muted" data-testid="signer-position">Thủ tướng, {body}</span>'
     )
     # A seal names its agency once; the timestamp authority has neither title nor agency.
     assert _dd(seal, "signer").split(">", 1)[1] == (
-        f'<strong data-testid="signer-name">{body}</strong>'
+        f'<strong data-testid="signer-name" translate="no">{body}</strong>'
     )
     assert "signer-position" not in tsa
     assert "Common Name:" not in "".join(_cards(page)).split('data-testid="verify-details"')[0]
