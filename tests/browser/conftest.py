@@ -72,6 +72,7 @@ def browser():
 
 # Language leaks found by the contexts of the test that is running (tests/browser/language.py).
 LEAKS: list[language.Leak] = []
+CHECKED: set[tuple[str, str]] = set()  # (path, language) pairs the running test has checked
 
 
 class WatchedContext:
@@ -88,7 +89,7 @@ class WatchedContext:
 
     def close(self, *args, **kwargs):
         try:
-            language.revisit(self._context, self._log)
+            language.revisit(self._context, self._log, CHECKED)
         finally:
             LEAKS.extend(self._log.leaks())
             self._context.close(*args, **kwargs)
@@ -109,6 +110,7 @@ class WatchedBrowser:
 def _one_language_per_page():
     """Fails a test whose pages mix languages (checked after its contexts close)."""
     LEAKS.clear()
+    CHECKED.clear()
     yield
     found, LEAKS[:] = list(LEAKS), []
     assert not found, "pages mix languages:\n" + "\n".join(map(str, found))

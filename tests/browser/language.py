@@ -185,21 +185,34 @@ def _watch_page(page, log: LanguageLog) -> None:
     page.on("framenavigated", log.on_navigation)
 
 
-def revisit(context, log: LanguageLog, *, settle_ms: int = 1500) -> None:
-    """Open every page the test visited in this context once more in each language."""
-    if not log.paths:
-        return
+def revisit(context, log: LanguageLog, done: set[tuple[str, str]], *, settle_ms: int = 600):
+    """Open every page the test visited in this context once more in each language it was
+    not already seen in. `done` holds the (path, language) pairs the test has checked
+    already (three tablets in one room are one page to check)."""
     for open_page in context.pages:  # what the test left on screen, as it is now
         if not open_page.is_closed():
             open_page.evaluate("() => window.__ecabinetLanguageSample?.()")
+    done.update(
+        (urlsplit(s["url"]).path, (s.get("lang") or "")[:2]) for s in log.samples if "url" in s
+    )
+    todo = [
+        (lang, path, base)
+        for lang in LANGUAGES
+        for path, base in list(log.paths.items())[:MAX_REVISITS]
+        if (urlsplit(path).path, lang) not in done
+    ]
+    if not todo:
+        return
     page = context.new_page()
     try:
-        for lang in LANGUAGES:
-            for path, base in list(log.paths.items())[:MAX_REVISITS]:
-                context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
-                response = page.goto(base + path, wait_until="load")
-                if response is None or "text/html" not in response.headers.get("content-type", ""):
-                    continue
-                page.wait_for_timeout(settle_ms)
+        for lang, path, base in todo:
+            done.add((urlsplit(path).path, lang))
+            context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
+            response = page.goto(base + path, wait_until="load")
+            if response is None or "text/html" not in response.headers.get("content-type", ""):
+                continue
+            # Scripts draw from data in the page at once; give them a moment, then sample.
+            page.wait_for_timeout(settle_ms)
+            page.evaluate("() => window.__ecabinetLanguageSample?.()")
     finally:
         page.close()

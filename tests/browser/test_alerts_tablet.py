@@ -88,6 +88,11 @@ def test_a_minister_on_the_home_page_is_called_to_the_vote_and_reaches_it_in_one
     box = banner.bounding_box()
     assert box["y"] < 250 and box["y"] + box["height"] <= viewport["height"]
     assert action.bounding_box()["height"] >= 44  # a finger's width
+    # The home page's list and the menu's count take the new duty in without a reload.
+    home.locator("[data-testid=duty][data-kind=vote]").wait_for(state="visible", timeout=5_000)
+    home.wait_for_function(
+        "() => document.querySelector('[data-testid=work-count]').textContent.trim() === '1'"
+    )
     home.wait_for_timeout(400)  # the banner's slide-in, for the picture
     screenshot(home, f"alerts-home-vote-{size}")
 

@@ -151,12 +151,14 @@
   // generic signing page), and a banner kept from an earlier page may be stale: the
   // person's work list (GET /api/me/work) is the truth, so a signature banner whose page
   // is no longer among the duties goes. Only banners older than the fetch are judged.
-  function verify() {
+  // The same look keeps the menu's count of duties, and the home page's list, current.
+  function verify(redraw) {
     var asked = state.seq;
     var signs = Object.keys(state.active).filter(function (key) {
       return state.active[key].kind === "sign";
     });
-    if (!signs.length || !window.fetch) return;
+    // On arrival only a signature banner needs judging; after an event, everything does.
+    if (!window.fetch || (!redraw && !signs.length)) return;
     window
       .fetch(box.dataset.work, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
@@ -164,6 +166,7 @@
       })
       .then(function (work) {
         if (!work || !Array.isArray(work.duties)) return;
+        showCount(work.duties.length);
         var open = {};
         work.duties.forEach(function (duty) {
           if (duty.url) open[pathOf(duty.url)] = true;
@@ -183,6 +186,47 @@
       })
       .catch(function () {
         /* offline: the banners stay until the next look */
+      });
+    if (redraw) redrawWork();
+  }
+
+  var looking = null;
+  function lookSoon() {
+    // A vote opening reaches a whole room at once: one look per burst, not per event.
+    window.clearTimeout(looking);
+    looking = window.setTimeout(function () {
+      verify(true);
+    }, 400);
+  }
+
+  function showCount(n) {
+    var count = document.querySelector("[data-testid=work-count]");
+    if (!count || String(n) === count.textContent.trim()) return;
+    count.textContent = String(n);
+    count.classList.toggle("count--unread", n > 0);
+  }
+
+  // On the home page the list of duties is drawn by the server: fetch the page again and
+  // put its fresh list in place, so a duty that arose or was done shows without a reload.
+  function redrawWork() {
+    var list = document.querySelector("[data-testid=work]");
+    if (!list || !window.DOMParser) return;
+    window
+      .fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["work", "upcoming-meetings"].forEach(function (id) {
+          var now = document.querySelector("[data-testid=" + id + "]");
+          var then = fresh.querySelector("[data-testid=" + id + "]");
+          if (now && then && now.innerHTML !== then.innerHTML) now.replaceWith(then);
+        });
+      })
+      .catch(function () {
+        /* offline: the list stays as it was drawn */
       });
   }
 
@@ -262,6 +306,7 @@
       state.seq = frame.seq;
       save();
       render();
+      lookSoon();
       if (raised) attention();
     } else if ((frame.type === "skip" || frame.type === "resync") && frame.seq > state.seq) {
       state.seq = frame.seq;
