@@ -249,7 +249,8 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
 
 
 # Apps above meetings that act in the closing's own transaction register here, from their
-# AppConfig.ready(): the minutes app builds the first draft of the minutes from the record.
+# AppConfig.ready(): voting refuses to close over an open vote (a hook that raises rolls the
+# closing back); the minutes app builds the first draft of the minutes from the record.
 # One explicit list that meeting_close runs, rather than a signal nobody sees being sent.
 _closed_hooks: list[Callable[..., object]] = []
 

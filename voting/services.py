@@ -77,6 +77,13 @@ def _clean_choice(choice: object) -> str:
 # --- Opening and closing ------------------------------------------------------
 
 
+def meeting_close_check_votes(*, actor: User, meeting: Meeting) -> None:
+    """Run by meeting_close (registered in voting/apps.py): a meeting never closes over an
+    open vote, which would otherwise stay open with nobody left to close it."""
+    if Vote.objects.filter(meeting=meeting, state=Vote.State.OPEN).exists():
+        raise Conflict(_("A vote is still open: close it before closing the meeting."))
+
+
 @transaction.atomic
 def vote_open(
     *, actor: User, item: AgendaItem, question: str, mode: str = "named", hide_tally: bool = False
