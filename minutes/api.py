@@ -57,7 +57,7 @@ def _draft_out(draft) -> dict:
         "content": draft.content,
         "saved_by": str(draft.saved_by),
         "saved_at": draft.saved_at.isoformat(),
-        "note": draft.note,
+        "note": draft.note_text,
     }
 
 

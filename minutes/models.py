@@ -8,6 +8,7 @@ never updated, so the history of the wording stays.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document, DocumentVersion
@@ -92,6 +93,10 @@ class MinutesDraft(models.Model):
     saved_at = models.DateTimeField(_("saved"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    # The note of the draft built from the meeting's record is stored in the source
+    # language and written in the reader's when shown; people's own notes are kept as typed.
+    BUILT_FROM_RECORD = gettext_noop("Built from the record")
+
     class Meta:
         verbose_name = _("draft of the minutes")
         verbose_name_plural = _("drafts of the minutes")
@@ -102,3 +107,7 @@ class MinutesDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes} · {self.number}"
+
+    @property
+    def note_text(self) -> str:
+        return gettext(self.note) if self.note == self.BUILT_FROM_RECORD else self.note

@@ -147,7 +147,7 @@ def _draft_build(*, actor: User, meeting: Meeting, on_close: bool) -> Minutes:
         audit_head=closing_head(meeting),
         created_by=actor,
     )
-    draft = _draft_store(minutes, _first_content(facts), actor, note=_("Built from the record"))
+    draft = _draft_store(minutes, _first_content(facts), actor, note=MinutesDraft.BUILT_FROM_RECORD)
     audit.record(
         actor=actor,
         action="minutes.drafted",

@@ -43,3 +43,9 @@ def test_a_page_that_names_no_known_language_is_reported():
 def test_every_language_has_phrases_from_the_catalogue():
     assert len(phrases()["vi"]) > 500
     assert len(phrases()["en"]) > 500
+
+
+def test_one_word_beside_a_placeholder_is_no_phrase():
+    # "%(num)d năm" (years) must not claim every Vietnamese question that ends in "năm".
+    assert not leaks_in(sample("en", "Đồng ý lộ trình 05 năm?"))
+    assert not leaks_in(sample("vi", "Built from the record of the meeting"))

@@ -86,8 +86,11 @@ class Leak:
 def _pattern(text: str) -> re.Pattern[str] | None:
     text = text.strip(PUNCTUATION)
     literal = PLACEHOLDER.sub("", text)
-    # Too short to say anything about a language (units, initials, symbols).
+    # Too short to say anything about a language (units, initials, symbols); and a single
+    # word around a placeholder ("%(num)d năm") would match any sentence ending in it.
     if len(re.findall(r"[^\W\d_]", literal)) < 3:
+        return None
+    if literal != text and len(re.findall(r"[^\W\d_]+", literal)) < 2:
         return None
     parts = [re.escape(p) for p in PLACEHOLDER.split(text)]
     return re.compile("(?:" + ".+?".join(parts) + ")", re.IGNORECASE | re.DOTALL)

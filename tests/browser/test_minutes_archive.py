@@ -266,7 +266,9 @@ def found_and_checked(tablet, cabinet, record: Record, nss_db, tmp_path) -> None
     assert_independently_valid(original.body(), nss_db, tmp_path, signatures=3)
 
     # The package is prepared in the background; its page offers the file when ready.
-    archive.get_by_test_id("record-package").click()
+    # With the embedded default's immediate tasks the package is built before the job
+    # page answers (10-20 s on a busy machine); a worker makes it a background job.
+    archive.get_by_test_id("record-package").click(timeout=60_000)
     archive.wait_for_selector("[data-testid=export-job][data-state=ready]", timeout=60_000)
     with archive.expect_download() as download_info:
         archive.get_by_test_id("export-download").click()
