@@ -45,9 +45,9 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
-@pytest.fixture
-def daphne(tmp_path):
-    """A Daphne process on the test database and the test's Redis; yields its base URL."""
+def daphne_serving(log_dir: Path, **extra_env: str):
+    """A Daphne process on the test database and the test's Redis (plus `extra_env`, e.g.
+    the test's media and signing set-up); yields its base URL."""
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     env = {
@@ -60,11 +60,17 @@ def daphne(tmp_path):
         "DJANGO_SETTINGS_MODULE": "ecabinet.settings",
         "DEBUG": "true",  # WhiteNoise then serves static files straight from static/
         "LANGUAGE_CODE": "en",
+        **extra_env,
     }
     port = free_port()
-    with process(daphne_command(port), env, tmp_path / "daphne.log"):
+    with process(daphne_command(port), env, log_dir / "daphne.log"):
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def daphne(tmp_path):
+    yield from daphne_serving(tmp_path)
 
 
 @pytest.fixture

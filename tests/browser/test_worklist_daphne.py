@@ -7,20 +7,15 @@ waiting for his signature, signs them with the PIN, and the minutes go on to the
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 
 from ballots.models import Answer
-from bench.common import daphne_command, free_port, process
 from circulation.models import Comment
 from minutes.models import Minutes
 from signing.provisioning import key_provision
 from tests.browser.conftest import screenshot
 from tests.browser.test_alerts_tablet import signed_in  # noqa: F401
-from tests.browser.test_room import needs_daphne, off_the_loop, wait_for_port
+from tests.browser.test_room import daphne_serving, needs_daphne, off_the_loop
 from tests.browser.test_worklist_tablet import (
     IDS,
     SIZES,
@@ -49,29 +44,15 @@ def daphne(tmp_path, signing_settings, dev_pki):
     """test_room's Daphne, which also signs and stores papers: it reads the test's media
     directory, tokens, TSA and trust (an empty SIGNING_TRUST_ROOTS means the development
     root under SIGNING_PKI_DIR). Named `daphne` so that `signed_in` opens its pages here."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        ),
-        "REDIS_URL": os.environ["REDIS_URL"],
-        "REDIS_PREFIX": django_settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
-        "DJANGO_SETTINGS_MODULE": "ecabinet.settings",
-        "DEBUG": "true",  # WhiteNoise then serves static files straight from static/
-        "LANGUAGE_CODE": "vi",
-        "MEDIA_ROOT": str(signing_settings.MEDIA_ROOT),
-        "SIGNING_PKI_DIR": str(dev_pki.dir),
-        "SOFTHSM2_CONF": str(dev_pki.conf),
-        "SIGNING_DEV_PKI_PORT": str(dev_pki.port),
-        "SIGNING_TSA_URL": dev_pki.tsa_url,
-        "SIGNING_TRUST_ROOTS": "",
-    }
-    port = free_port()
-    with process(daphne_command(port), env, tmp_path / "daphne.log"):
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}"
+    yield from daphne_serving(
+        tmp_path,
+        MEDIA_ROOT=str(signing_settings.MEDIA_ROOT),
+        SIGNING_PKI_DIR=str(dev_pki.dir),
+        SOFTHSM2_CONF=str(dev_pki.conf),
+        SIGNING_DEV_PKI_PORT=str(dev_pki.port),
+        SIGNING_TSA_URL=dev_pki.tsa_url,
+        SIGNING_TRUST_ROOTS="",
+    )
 
 
 def kinds(page) -> list[str]:
