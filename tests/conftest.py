@@ -26,6 +26,15 @@ def _test_settings(settings, tmp_path):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_trailing_calls_after_the_test():
+    # A coalesced event's trailing push runs on a timer thread; none may outlive its test.
+    yield
+    from ecabinet.realtime import later
+
+    later.settle()
+
+
 MINISTRIES = ["", "Bộ Tài chính", "Bộ Tư pháp", "Bộ Y tế", "Bộ Xây dựng", "Bộ Nội vụ"]
 
 

@@ -232,3 +232,36 @@ async def test_the_running_tally_is_coalesced_and_everyone_voting_is_always_push
     monkeypatch.setattr(services, "TALLY_INTERVAL", timedelta(0))
     await db(services.ballot_cast)(actor=cabinet.members[5], vote_id=vote.pk, choice="yes")
     assert await db(tallies)() == [1, 6, 6]
+
+
+async def test_ballots_inside_the_interval_reach_the_tablets_once_it_is_over(
+    cabinet, item, monkeypatch
+):
+    # A secret vote sends no event per ballot: only the tally tells the room how many
+    # have voted, so the last ballots of a burst must be pushed after the interval.
+    monkeypatch.setattr(services, "TALLY_INTERVAL", timedelta(milliseconds=300))
+    vote = await db(open_vote)(cabinet, item, mode="secret")
+    start = await db(last_seq)(meeting_id=item.meeting_id)
+    chair, _ = await connect(cabinet.chair, item.meeting_id, start)
+    for member in cabinet.members[1:4]:
+        await db(services.ballot_cast)(
+            actor=member, vote_id=vote.pk, choice="yes", receipt=receipt()
+        )
+    first = await chair.receive_json_from(timeout=5)
+    assert (first["event"], first["data"]["cast"]) == ("vote.tally_changed", 1)
+    trailing = await chair.receive_json_from(timeout=5)  # after the interval, unprompted
+    assert trailing == event(
+        first["seq"] + 1,
+        "vote.tally_changed",
+        {"vote_id": vote.pk, "agenda_item_id": item.pk, "cast": 3, "counts": None},
+    )
+    assert await chair.receive_nothing(timeout=0.6)  # one trailing push, not one per ballot
+    await chair.disconnect()
+
+
+async def test_a_trailing_push_after_the_close_sends_nothing(cabinet, item):
+    vote = await db(open_vote)(cabinet, item)
+    await db(services.vote_close)(actor=cabinet.chair, vote_id=vote.pk)
+    before = await db(last_seq)(meeting_id=item.meeting_id)
+    await db(services.tally_flush)(vote_id=vote.pk)
+    assert await db(last_seq)(meeting_id=item.meeting_id) == before

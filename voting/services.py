@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
+from ecabinet.realtime import later
 from ecabinet.realtime.events import publish
 from meetings.access import MeetingAccess, ensure_can_chair, ensure_can_manage, ensure_can_see_item
 from meetings.models import AgendaItem, Meeting, Participant
@@ -388,14 +389,36 @@ def _announce(vote: Vote, result: CastResult, actor: User, reason: str = "") -> 
 
 
 def _push_tally(vote: Vote) -> None:
-    """Leading-edge throttle, no timer: push when the last push for this vote is older
-    than TALLY_INTERVAL, or when every seat has voted. Whatever falls in between is
-    carried by the next push, by VoteClosed, and by GET /api/votes/{id}."""
+    """Push at once when the last push for this vote is older than TALLY_INTERVAL, or
+    when every seat has voted. A ballot in between arms one trailing push for the end of
+    the interval (`tally_flush`), so the last ballots of a burst are never left unshown:
+    a secret vote has no per-ballot event to count them by."""
     now = timezone.now()
     if vote.tally_sent_at and now - vote.tally_sent_at < TALLY_INTERVAL:
         # Most ballots in a busy vote land here: two counts, not a whole tally.
         if selectors.ballots_count(vote=vote) < Seat.objects.filter(vote=vote).count():
+            wait = (vote.tally_sent_at + TALLY_INTERVAL - now).total_seconds()
+            vote_id = vote.pk
+            transaction.on_commit(
+                lambda: later.call_once_after(
+                    f"vote.tally:{vote_id}", wait, lambda: tally_flush(vote_id=vote_id)
+                )
+            )
             return
+    _send_tally(vote, now)
+
+
+@transaction.atomic
+def tally_flush(*, vote_id: int) -> None:
+    """The trailing push of the running tally, if the vote is still open. Harmless when
+    repeated: it states the tally as it now is."""
+    vote = Vote.objects.select_for_update(of=("self",)).filter(pk=vote_id).first()
+    if vote is None or vote.state != Vote.State.OPEN:
+        return  # VoteClosed carries the final count
+    _send_tally(vote, timezone.now())
+
+
+def _send_tally(vote: Vote, now) -> None:
     tally = selectors.vote_tally(vote=vote)
     vote.tally_sent_at = now
     vote.save(update_fields=["tally_sent_at"])
