@@ -195,6 +195,9 @@ def revisit(context, log: LanguageLog, done: set[tuple[str, str]], *, settle_ms:
     for open_page in context.pages:  # what the test left on screen, as it is now
         if not open_page.is_closed():
             open_page.evaluate("() => window.__ecabinetLanguageSample?.()")
+            # Closed before the language cookie changes: a live page still open would
+            # fetch its next fragment in the other language and report a leak of ours.
+            open_page.close()
     done.update(
         (urlsplit(s["url"]).path, (s.get("lang") or "")[:2]) for s in log.samples if "url" in s
     )

@@ -170,3 +170,21 @@ def test_a_tablet_back_online_gets_what_it_missed_once_and_nothing_stale(
     assert "Lần 2?" in banner.inner_text()
     assert banner.get_attribute("data-key") == f"vote:{second.pk}"
     assert home.evaluate("window.ecabinetAlerts.seq") == 3
+
+
+def test_a_home_page_left_open_follows_a_language_changed_in_another_tab(
+    cabinet, running_meeting, signed_in
+):
+    _, item = running_meeting
+    home = signed_in(cabinet.minister, TABLET_PORTRAIT)
+    assert home.evaluate("document.documentElement.lang") == "vi"
+    other_tab = home.context.new_page()
+    other_tab.goto("/")
+    other_tab.click("[data-testid=lang-en]")
+    other_tab.wait_for_function("() => document.documentElement.lang === 'en'")
+
+    off_the_loop(lambda: voting.vote_open(actor=cabinet.chair, item=item, question="Tán thành?"))
+    # The new duty is fetched in English: the page is drawn again whole, not half and half.
+    home.wait_for_function("() => document.documentElement.lang === 'en'", timeout=5_000)
+    home.locator("[data-testid=duty][data-kind=vote]").wait_for(state="visible")
+    assert home.locator("#upcoming-h").inner_text() == "Now and coming"

@@ -119,8 +119,17 @@
     node.dataset.kind = alert.kind;
     var text = el("div", "alert-banner__text");
     text.appendChild(el("strong", "alert-banner__title", words.title));
-    if (words.detail) text.appendChild(el("span", "alert-banner__detail", words.detail));
-    if (words.context) text.appendChild(el("span", "alert-banner__context", words.context));
+    // The question and the titles are the record's own words, in whatever language
+    // they were written: content, not interface.
+    [
+      ["alert-banner__detail", words.detail],
+      ["alert-banner__context", words.context],
+    ].forEach(function (part) {
+      if (!part[1]) return;
+      var span = el("span", part[0], part[1]);
+      span.setAttribute("translate", "no");
+      text.appendChild(span);
+    });
     node.appendChild(el("span", "alert-banner__icon", alert.kind === "sign" ? "✍" : "!"));
     node.appendChild(text);
     var action = el("a", "btn alert-banner__action", words.action);
@@ -219,6 +228,11 @@
       .then(function (html) {
         if (!html) return;
         var fresh = new DOMParser().parseFromString(html, "text/html");
+        if (fresh.documentElement.lang !== document.documentElement.lang) {
+          // The language was changed in another tab: draw the whole page in it.
+          window.location.reload();
+          return;
+        }
         ["work", "upcoming-meetings"].forEach(function (id) {
           var now = document.querySelector("[data-testid=" + id + "]");
           var then = fresh.querySelector("[data-testid=" + id + "]");
