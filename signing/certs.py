@@ -80,6 +80,10 @@ def validation_context(
     moment: datetime | None = None,
     **extra,
 ) -> ValidationContext:
+    if moment is None:
+        # "Now" is fixed when the context is made; a CRL or OCSP answer the CA issues
+        # while the check runs (a slow token, a busy server) is newer than it, not wrong.
+        extra.setdefault("retroactive_revinfo", True)
     return ValidationContext(
         trust_roots=roots if roots is not None else trust_roots(),
         other_certs=other_certs or [],

@@ -189,12 +189,12 @@ def _context(roots, reader, *, fetching: bool, moment: datetime | None, past: bo
 
 def _revocation_rules(moment: datetime | None) -> dict:
     """For a moment in the past (a signature timestamp), revocation data issued later
-    counts too: it may know of a revocation dated before that moment. For a moment in
-    the future (`at`), the freshest data there is today stands for that moment."""
+    counts too: it may know of a revocation dated before that moment. Judged now, the
+    same holds: the moment is fixed when the check starts, and a CRL the CA issues while
+    it runs is newer than it. For a moment in the future (`at`), the freshest data there
+    is today stands for that moment."""
     now = datetime.now(tz=UTC)
-    if moment is None:
-        return {"revocation_mode": "soft-fail"}
-    if moment <= now:
+    if moment is None or moment <= now:
         return {"revocation_mode": "soft-fail", "retroactive_revinfo": True}
     policy = CertRevTrustPolicy(
         RevocationCheckingPolicy.from_legacy("soft-fail"),

@@ -8,6 +8,7 @@ made here with pyHanko directly, with the same development PKI and SoftHSM2 keys
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import json
@@ -23,11 +24,13 @@ from django.core.management import call_command
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields
 from pyhanko.sign import signers as pdf_signers
+from pyhanko.sign._session_scope import run_and_release
 from pyhanko.sign.pkcs11 import PKCS11Signer
 from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
 from ecabinet import dates
-from signing import services, tokens
+from signing import certs, services, tokens, verify
 from signing.models import SigningKey
 from signing.pki import chain_der, pki_open
 from signing.provisioning import key_provision
@@ -293,3 +296,35 @@ def test_a_malformed_validation_time_is_refused(signers, tmp_path):
 
     with pytest.raises(CommandError, match="--at"):
         call_command("verify_pdf", str(path), "--at", "yesterday", stdout=io.StringIO())
+
+
+def test_a_crl_issued_while_a_slow_check_runs_is_accepted(signers):
+    # A check judged "now" fixes its moment when it starts; the CA's CRL, fetched later
+    # under load, is issued after that moment. It knows more, not less: it must count.
+    pki = pki_open(settings.SIGNING_PKI_DIR)
+    chain = [asn1_x509.Certificate.load(der) for der in chain_der(pki)]
+    context = ValidationContext(
+        trust_roots=certs.trust_roots(), allow_fetching=True, **verify._revocation_rules(None)
+    )
+    time.sleep(3)  # more than the clock tolerance (1 s) beyond the CRL's own back-dating
+    validator = CertificateValidator(
+        signers.minister_key.asn1_certificate(),
+        intermediate_certs=chain,
+        validation_context=context,
+    )
+    path = asyncio.run(run_and_release(validator.async_validate_usage(set()), context))
+    assert path.leaf.subject == signers.minister_key.asn1_certificate().subject
+
+
+def test_the_check_before_signing_accepts_a_crl_issued_while_it_runs(signers):
+    pki = pki_open(settings.SIGNING_PKI_DIR)
+    chain = [asn1_x509.Certificate.load(der) for der in chain_der(pki)]
+    context = certs.validation_context(other_certs=chain)  # hard-fail, as before signing
+    time.sleep(3)
+    validator = CertificateValidator(
+        signers.minister_key.asn1_certificate(),
+        intermediate_certs=chain,
+        validation_context=context,
+    )
+    path = asyncio.run(run_and_release(validator.async_validate_usage(set()), context))
+    assert path.leaf.subject == signers.minister_key.asn1_certificate().subject
