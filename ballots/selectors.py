@@ -219,11 +219,28 @@ def _overdue_tasks(now: dt.datetime) -> int | None:
     )
 
 
-def ballots_health(*, now: dt.datetime | None = None) -> dict:
+def health_bodies(user) -> set[int] | None:
+    """The bodies whose ballots a person may count on the health page: every body for
+    staff (None), else the bodies where they are secretariat."""
+    if user.is_staff:
+        return None
+    return set(
+        user.memberships.filter(role=Role.SECRETARIAT, is_active=True).values_list(
+            "body_id", flat=True
+        )
+    )
+
+
+def ballots_health(*, now: dt.datetime | None = None, body_ids: set[int] | None = None) -> dict:
+    """The worker's heartbeat (one for the whole system) and the open ballots of the given
+    bodies (all when None): one body's secretariat learns nothing of another's ballots."""
     now = now or timezone.now()
     beat = Heartbeat.objects.filter(name=HEARTBEAT).first()
-    open_ballots = Ballot.objects.filter(state=Ballot.State.OPEN).count()
-    past_due = Ballot.objects.filter(state=Ballot.State.OPEN, deadline__lte=now).count()
+    ballots = Ballot.objects.filter(state=Ballot.State.OPEN)
+    if body_ids is not None:
+        ballots = ballots.filter(body_id__in=body_ids)
+    open_ballots = ballots.count()
+    past_due = ballots.filter(deadline__lte=now).count()
     stale_after = dt.timedelta(seconds=settings.BALLOT_WORKER_STALE_SECONDS)
     age = (now - beat.last_run_at) if beat else None
     stale = beat is None or age > stale_after

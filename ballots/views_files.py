@@ -65,4 +65,5 @@ def ensure_health_viewer(user) -> None:
 @login_required
 def health(request):
     ensure_health_viewer(request.user)
-    return render(request, "ballots/health.html", {"health": selectors.ballots_health()})
+    health = selectors.ballots_health(body_ids=selectors.health_bodies(request.user))
+    return render(request, "ballots/health.html", {"health": health})

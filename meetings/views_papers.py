@@ -8,11 +8,13 @@ documents.services allows (uploader, secretariat, archivists).
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from documents.http import version_response
 from documents.services import version_open
@@ -178,6 +180,9 @@ def paper_open(*, actor, paper: MeetingPaper, version_number: int | None, origin
     return version, version_open(actor=actor, version=version, context=context, original=True)
 
 
+# "Read here" shows the file in a frame of the paper's own page: the one framing we allow.
+@csp_replace({"frame-ancestors": ["'self'"]})
+@xframe_options_sameorigin
 @login_required
 def paper_file(request, pk, paper_id):
     paper = get_paper(get_meeting(pk), paper_id)

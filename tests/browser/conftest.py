@@ -72,6 +72,13 @@ def browser():
 
 # Language leaks found by the contexts of the test that is running (tests/browser/language.py).
 LEAKS: list[language.Leak] = []
+# What the Content Security Policy refused on the test's pages: our pages never need it to.
+REFUSED: list[str] = []
+
+
+def _refused_by_policy(message) -> None:
+    if "Content Security Policy" in message.text:
+        REFUSED.append(message.text)
 CHECKED: set[tuple[str, str]] = set()  # (path, language) pairs the running test has checked
 
 
@@ -83,6 +90,7 @@ class WatchedContext:
         self._context = context
         self._log = language.LanguageLog()
         language.watch(context, self._log)
+        context.on("page", lambda page: page.on("console", _refused_by_policy))
 
     def __getattr__(self, name):
         return getattr(self._context, name)
@@ -108,12 +116,16 @@ class WatchedBrowser:
 
 @pytest.fixture(autouse=True)
 def _one_language_per_page():
-    """Fails a test whose pages mix languages (checked after its contexts close)."""
+    """Fails a test whose pages mix languages (checked after its contexts close), or
+    whose pages did something the Content Security Policy refused."""
     LEAKS.clear()
     CHECKED.clear()
+    REFUSED.clear()
     yield
     found, LEAKS[:] = list(LEAKS), []
+    refused, REFUSED[:] = list(REFUSED), []
     assert not found, "pages mix languages:\n" + "\n".join(map(str, found))
+    assert not refused, "the Content Security Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture
