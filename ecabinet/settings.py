@@ -189,6 +189,25 @@ else:
 
 # A tablet further behind than this many events reloads the page instead of replaying.
 REALTIME_REPLAY_LIMIT = env_int("REALTIME_REPLAY_LIMIT", 500)
+# Messages one person may send over all their sockets together in a window of this many
+# seconds (each socket has its own burst limit too; docs/events.md). JSON from a page may
+# nest arrays and objects this deep at most.
+REALTIME_USER_MESSAGES = env_int("REALTIME_USER_MESSAGES", 60)
+REALTIME_USER_WINDOW_SECONDS = env_int("REALTIME_USER_WINDOW_SECONDS", 10)
+REALTIME_MAX_JSON_DEPTH = env_int("REALTIME_MAX_JSON_DEPTH", 16)
+
+# Counters every server process must share (a person's socket rate): Redis when there is
+# one, else this process's memory (the embedded default runs one process).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("CACHE_REDIS_URL", REDIS_URL),
+            "KEY_PREFIX": env_str("REDIS_PREFIX", "ecabinet"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # In-process tasks by default; TASKS_BACKEND=database hands them to `manage.py db_worker`.
 TASKS = {

@@ -20,7 +20,7 @@ from ecabinet.errors import Invalid
 from meetings import live, services
 from meetings.access import ensure_can_view
 from meetings.models import AgendaItem, Meeting, MeetingPaper, SpeakerRequest
-from meetings.schemas import MeetingOut
+from meetings.schemas import ConclusionIn, MeetingOut, PresentationIn
 from meetings.selectors import live_state
 
 router = Router(tags=["live room"])
@@ -33,15 +33,6 @@ class StartIn(Schema):
 
 class MarkIn(Schema):
     present: bool = True
-
-
-class ConclusionIn(Schema):
-    conclusion: str
-
-
-class PresentationIn(Schema):
-    paper_id: int
-    page: int
 
 
 def _meeting(meeting_id: int) -> Meeting:

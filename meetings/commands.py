@@ -1,24 +1,54 @@
-"""Meeting commands a tablet may send over its WebSocket; each calls a service."""
+"""Meeting commands a tablet may send over its WebSocket; each calls a service.
+
+Each names the schema of its arguments: the API's body where the API takes the same
+input, with the ids the API reads from its path added (ecabinet/realtime/commands.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import ConfigDict
 
-from ecabinet.errors import Invalid, NotFound
-from ecabinet.realtime.commands import command
+from ecabinet.errors import NotFound
+from ecabinet.realtime.commands import Id, command
 from ecabinet.realtime.events import last_seq
 from meetings import live, services
 from meetings.models import AgendaItem, Meeting, MeetingPaper, SpeakerRequest
+from meetings.schemas import ConclusionIn, PositionIn, PresentationIn
 
 
-@command("position.mark")
+class Args(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ItemArgs(Args):
+    item_id: Id
+
+
+class PositionArgs(PositionIn, ItemArgs):
+    pass
+
+
+class ItemCloseArgs(ConclusionIn, ItemArgs):
+    pass
+
+
+class PresentationArgs(PresentationIn, Args):
+    pass
+
+
+class FloorArgs(Args):
+    request_id: Id
+
+
+@command("position.mark", args=PositionArgs)
 def position_mark(
     *, actor, meeting_id: int, item_id: int, stance: str, comment: str = ""
 ) -> dict[str, Any]:
     item = AgendaItem.objects.filter(pk=item_id, meeting_id=meeting_id).first()
-    if item is None or not isinstance(stance, str) or not isinstance(comment, str):
+    if item is None:
         raise NotFound(_("That agenda item is not in this meeting."))
     position = services.position_mark(actor=actor, item=item, stance=stance, comment=comment)
     return {"item_id": item.pk, "stance": position.stance, "comment": position.comment}
@@ -33,10 +63,8 @@ def _meeting(meeting_id: int) -> Meeting:
     return Meeting.objects.get(pk=meeting_id)
 
 
-def _live_item(meeting_id: int, item_id: Any) -> AgendaItem:
-    item = None
-    if isinstance(item_id, int) and not isinstance(item_id, bool):
-        item = AgendaItem.objects.filter(pk=item_id, meeting_id=meeting_id).first()
+def _live_item(meeting_id: int, item_id: int) -> AgendaItem:
+    item = AgendaItem.objects.filter(pk=item_id, meeting_id=meeting_id).first()
     if item is None:
         raise NotFound(_("That agenda item is not in this meeting."))
     return item
@@ -58,23 +86,21 @@ def attendance_check_out(*, actor, meeting_id: int) -> dict[str, Any]:
     return _done(meeting_id)
 
 
-@command("speaker.request")
+@command("speaker.request", args=ItemArgs)
 def speaker_request(*, actor, meeting_id: int, item_id: int) -> dict[str, Any]:
     request = live.speaker_request(actor=actor, item=_live_item(meeting_id, item_id))
     return {**_done(meeting_id), "request_id": request.pk}
 
 
-@command("speaker.withdraw")
+@command("speaker.withdraw", args=ItemArgs)
 def speaker_withdraw(*, actor, meeting_id: int, item_id: int) -> dict[str, Any]:
     live.speaker_withdraw(actor=actor, item=_live_item(meeting_id, item_id))
     return _done(meeting_id)
 
 
-@command("presentation.show")
+@command("presentation.show", args=PresentationArgs)
 def presentation_show(*, actor, meeting_id: int, paper_id: int, page: int) -> dict[str, Any]:
-    paper = None
-    if isinstance(paper_id, int) and not isinstance(paper_id, bool):
-        paper = MeetingPaper.objects.filter(pk=paper_id, meeting_id=meeting_id).first()
+    paper = MeetingPaper.objects.filter(pk=paper_id, meeting_id=meeting_id).first()
     if paper is None:
         raise NotFound(_("That paper is not before this meeting."))
     live.presentation_show(actor=actor, paper=paper, page=page)
@@ -84,16 +110,14 @@ def presentation_show(*, actor, meeting_id: int, paper_id: int, page: int) -> di
 # The chair's tablet runs the meeting with the same services.
 
 
-@command("item.open")
+@command("item.open", args=ItemArgs)
 def item_open(*, actor, meeting_id: int, item_id: int) -> dict[str, Any]:
     live.item_open(actor=actor, item=_live_item(meeting_id, item_id))
     return _done(meeting_id)
 
 
-@command("item.close")
+@command("item.close", args=ItemCloseArgs)
 def item_close(*, actor, meeting_id: int, item_id: int, conclusion: str) -> dict[str, Any]:
-    if not isinstance(conclusion, str):
-        raise Invalid(_("The conclusion is text."), fields={"conclusion": [_("Text.")]})
     live.item_close(actor=actor, item=_live_item(meeting_id, item_id), conclusion=conclusion)
     return _done(meeting_id)
 
@@ -110,11 +134,9 @@ def meeting_resume(*, actor, meeting_id: int) -> dict[str, Any]:
     return _done(meeting_id)
 
 
-@command("speaker.give_floor")
+@command("speaker.give_floor", args=FloorArgs)
 def floor_give(*, actor, meeting_id: int, request_id: int) -> dict[str, Any]:
-    request = None
-    if isinstance(request_id, int) and not isinstance(request_id, bool):
-        request = SpeakerRequest.objects.filter(pk=request_id, meeting_id=meeting_id).first()
+    request = SpeakerRequest.objects.filter(pk=request_id, meeting_id=meeting_id).first()
     if request is None:
         raise NotFound(_("No such request to speak in this meeting."))
     live.floor_give(actor=actor, request=request)

@@ -8,6 +8,7 @@ and the API. The consumer holds no business rules.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -22,6 +23,8 @@ from meetings.access import meeting_access
 from meetings.models import Meeting
 from meetings.realtime import user_group
 from people.selectors import user_roles_forget
+
+logger = logging.getLogger(__name__)
 
 
 class MeetingConsumer(StreamConsumer):
@@ -66,15 +69,13 @@ class MeetingConsumer(StreamConsumer):
                 args=message.get("args", {}),
             )
         except ServiceError as error:
-            await self.send_frame(
-                {
-                    "type": "error",
-                    "client_id": client_id if isinstance(client_id, str) else None,
-                    "code": error.code,
-                    "detail": error.message,
-                    "fields": error.fields,
-                }
-            )
+            await self._command_error(client_id, error.code, error.message, error.fields)
+            return
+        except Exception:
+            # A defect is logged; the tablet gets an answer for its command, keeps its
+            # socket, and stops sending the command again.
+            logger.exception("command %r failed", message.get("name"))
+            await self._command_error(client_id, "server_error", "The command failed.", {})
             return
         await self.send_frame(
             {
@@ -82,6 +83,19 @@ class MeetingConsumer(StreamConsumer):
                 "client_id": client_id,
                 "result": outcome.result,
                 "replayed": outcome.replayed,
+            }
+        )
+
+    async def _command_error(
+        self, client_id: Any, code: str, detail: str, fields: dict[str, list[str]]
+    ) -> None:
+        await self.send_frame(
+            {
+                "type": "error",
+                "client_id": client_id if isinstance(client_id, str) else None,
+                "code": code,
+                "detail": detail,
+                "fields": fields,
             }
         )
 

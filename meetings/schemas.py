@@ -214,6 +214,18 @@ class PositionIn(Schema):
     comment: str = ""
 
 
+# --- The live room (the API's bodies; the tablet's socket commands share them) -------
+
+
+class ConclusionIn(Schema):
+    conclusion: str
+
+
+class PresentationIn(Schema):
+    paper_id: int = Field(ge=1, le=2**63 - 1)
+    page: int
+
+
 class PositionNote(Schema):
     member: UserBrief
     comment: str

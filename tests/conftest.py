@@ -27,6 +27,15 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Counters kept in the cache (a person's socket rate) must not carry over from another
+    # test, nor from an earlier run on the same Redis database.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_trailing_calls_after_the_test():
     # A coalesced event's trailing push runs on a timer thread; none may outlive its test.
     yield

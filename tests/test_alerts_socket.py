@@ -83,8 +83,9 @@ def room(cabinet):
 
 
 async def test_the_socket_needs_a_signed_in_person_and_names_nobody(cabinet):
-    _, connected, code = await connect(AnonymousUser())
-    assert (connected, code) == (False, 4401)
+    page, connected, _ = await connect(AnonymousUser())
+    assert connected  # accepted, then closed with the code the page can read
+    assert await page.receive_output(timeout=2) == {"type": "websocket.close", "code": 4401}
     # There is no way to name another person's stream: /ws/me/ is always one's own.
     with pytest.raises(ValueError, match="No route"):
         await connect(cabinet.minister, path=f"/ws/me/{cabinet.chair.pk}/")

@@ -74,8 +74,10 @@ async def test_only_the_ballots_managers_may_join(cabinet, ballot):
         (cabinet.secretary, 999_999, 4404),
     ]
     for user, ballot_id, expected in refusals:
-        _, connected, code = await connect(user, ballot_id)
-        assert (connected, code) == (False, expected), user
+        communicator, connected, _ = await connect(user, ballot_id)
+        assert connected, user  # accepted, then closed with the code the page can read
+        closed = await communicator.receive_output(timeout=5)
+        assert closed == {"type": "websocket.close", "code": expected}, user
     for manager in (cabinet.secretary, cabinet.chair):
         communicator, connected, _ = await connect(manager, ballot.pk, hello_after=0)
         assert connected

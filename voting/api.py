@@ -19,6 +19,7 @@ from meetings.access import ensure_can_see_item
 from meetings.models import AgendaItem
 from voting import selectors, services
 from voting.models import Vote
+from voting.schemas import CastIn, CloseIn
 from voting.words import result_in_words
 
 router = Router(tags=["votes"])
@@ -30,15 +31,8 @@ class VoteIn(Schema):
     hide_tally: bool = False
 
 
-class CloseIn(Schema):
-    chair_receipt: str | None = Field(None, max_length=128)
-
-
-class BallotIn(Schema):
-    choice: str
+class BallotIn(CastIn):
     client_id: str
-    receipt: str | None = Field(None, max_length=128)
-    member_id: int | None = None
 
 
 class ManualIn(Schema):

@@ -9,28 +9,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from pydantic import ConfigDict
 
-from ecabinet.errors import Invalid, NotFound
-from ecabinet.realtime.commands import command
+from ecabinet.errors import NotFound
+from ecabinet.realtime.commands import Id, command
 from voting import services
 from voting.models import Vote
+from voting.schemas import CastIn, CloseIn
 
 
-def _vote_id(meeting_id: int, vote_id: Any) -> int:
-    if not isinstance(vote_id, int) or isinstance(vote_id, bool):
-        raise Invalid(_("vote_id must be a number."), fields={"vote_id": [_("A number.")]})
+class CastArgs(CastIn):
+    model_config = ConfigDict(extra="forbid")
+    vote_id: Id
+
+
+class CloseArgs(CloseIn):
+    model_config = ConfigDict(extra="forbid")
+    vote_id: Id
+
+
+def _vote_id(meeting_id: int, vote_id: int) -> int:
     if not Vote.objects.filter(pk=vote_id, meeting_id=meeting_id).exists():
         raise NotFound(_("That vote is not in this meeting."))
     return vote_id
 
 
-def _optional_str(name: str, value: Any) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise Invalid(_("%(name)s must be text.") % {"name": name}, fields={name: [_("Text.")]})
-    return value
-
-
-@command("vote.cast")
+@command("vote.cast", args=CastArgs)
 def vote_cast(
     *,
     actor,
@@ -40,25 +44,23 @@ def vote_cast(
     receipt: str | None = None,
     member_id: int | None = None,
 ) -> dict[str, Any]:
-    if member_id is not None and (not isinstance(member_id, int) or isinstance(member_id, bool)):
-        raise Invalid(_("member_id must be a number."), fields={"member_id": [_("A number.")]})
     result = services.ballot_cast(
         actor=actor,
         vote_id=_vote_id(meeting_id, vote_id),
         choice=choice,
-        receipt=_optional_str("receipt", receipt),
+        receipt=receipt,
         member_id=member_id,
     )
     return result.as_dict()
 
 
-@command("vote.close")
+@command("vote.close", args=CloseArgs)
 def vote_close(
     *, actor, meeting_id: int, vote_id: int, chair_receipt: str | None = None
 ) -> dict[str, Any]:
     vote = services.vote_close(
         actor=actor,
         vote_id=_vote_id(meeting_id, vote_id),
-        chair_receipt=_optional_str("chair_receipt", chair_receipt),
+        chair_receipt=chair_receipt,
     )
     return {"vote_id": vote.pk, "state": vote.state, "result": vote.result}

@@ -1,36 +1,64 @@
 """Writes that arrive over a meeting's WebSocket, dispatched to the same services the
 pages and the API call. Apps register their commands; the consumer knows none of them.
 
+Each command names the schema of its arguments (a ninja `Schema`, shared with the API
+where the same input exists). The arguments are validated strictly against it before
+the handler runs: a list where an id belongs, an unknown argument or an id past the
+database's range is an `invalid` answer, never an exception inside a service.
+
 A command carries the tablet's own id for it (`client_id`); the first answer is kept,
 so a retry after a dropped connection gets that answer back instead of acting twice.
+The id stays bound to the command it first named: sending it again with another
+command, or other arguments, is refused rather than answered with the first result.
 """
 
 from __future__ import annotations
 
-import inspect
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import ConfigDict, ValidationError
 
-from ecabinet.errors import Invalid, NotFound, ServiceError
+from ecabinet.errors import Conflict, Invalid, NotFound, ServiceError
 from ecabinet.realtime.models import ClientCommand
 
 Handler = Callable[..., dict[str, Any]]
-COMMANDS: dict[str, Handler] = {}
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
+# A database id: a positive integer a BIGINT column can hold (larger ones overflow).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
-def command(name: str) -> Callable[[Handler], Handler]:
-    """Register `handler(*, actor, meeting_id, **args) -> dict` under `name`."""
+
+class NoArgs(Schema):
+    """The arguments of a command that takes none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True)
+class Command:
+    handler: Handler
+    args: type[Schema]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, *, args: type[Schema] = NoArgs) -> Callable[[Handler], Handler]:
+    """Register `handler(*, actor, meeting_id, **fields of args) -> dict` under `name`.
+    `args` should forbid unknown fields (`extra="forbid"`)."""
 
     def register(handler: Handler) -> Handler:
-        if name in COMMANDS and COMMANDS[name] is not handler:
+        if name in COMMANDS and COMMANDS[name].handler is not handler:
             raise ValueError(f"command {name!r} is registered twice")
-        COMMANDS[name] = handler
+        COMMANDS[name] = Command(handler=handler, args=args)
         return handler
 
     return register
@@ -50,39 +78,62 @@ def command_run(*, actor: Any, meeting_id: int, name: str, client_id: Any, args:
         raise Invalid(_("Each command needs a client_id of 8 to 64 letters, digits, - or _."))
     if not isinstance(args, dict):
         raise Invalid(_("The command's arguments must be an object."))
-    handler = COMMANDS.get(name) if isinstance(name, str) else None
-    if handler is None:
+    entry = COMMANDS.get(name) if isinstance(name, str) else None
+    if entry is None:
         raise NotFound(_("Unknown command."))
-    args = _clean_args(args)
-    try:
-        inspect.signature(handler).bind(actor=actor, meeting_id=meeting_id, **args)
-    except TypeError as exc:
-        raise Invalid(_("The command's arguments are not the expected ones.")) from exc
+    values = _validated(entry.args, args)
+    fingerprint = _fingerprint(name, values)
     earlier = ClientCommand.objects.filter(user_id=actor.pk, client_id=client_id).first()
     if earlier is not None:
-        return Outcome(ok=True, result=earlier.result, replayed=True)
+        return _replay(earlier, name, fingerprint)
     try:
         with transaction.atomic():
-            result = handler(actor=actor, meeting_id=meeting_id, **args)
+            result = entry.handler(actor=actor, meeting_id=meeting_id, **values)
             ClientCommand.objects.create(
-                user_id=actor.pk, client_id=client_id, name=name, result=result
+                user_id=actor.pk,
+                client_id=client_id,
+                name=name,
+                fingerprint=fingerprint,
+                result=result,
             )
     except IntegrityError:
         # The same command raced itself (two sockets, one retry): the first one won.
         earlier = ClientCommand.objects.filter(user_id=actor.pk, client_id=client_id).first()
         if earlier is None:
             raise
-        return Outcome(ok=True, result=earlier.result, replayed=True)
+        return _replay(earlier, name, fingerprint)
     return Outcome(ok=True, result=result)
 
 
-def _clean_args(args: dict[str, Any]) -> dict[str, Any]:
-    # Only plain identifiers may become keyword arguments of a handler.
-    if not all(isinstance(k, str) and k.isidentifier() and not k.startswith("_") for k in args):
-        raise Invalid(_("The command's arguments are not the expected ones."))
-    if {"actor", "meeting_id"} & set(args):
-        raise Invalid(_("The command's arguments are not the expected ones."))
-    return args
+def _validated(schema: type[Schema], args: dict[str, Any]) -> dict[str, Any]:
+    # Strict: JSON gives exact types, so "12" is not an id and true is not a number.
+    try:
+        model = schema.model_validate(args, strict=True)
+    except ValidationError as exc:
+        fields: dict[str, list[str]] = {}
+        for error in exc.errors(include_url=False):
+            where = ".".join(str(part) for part in error.get("loc", ())) or "args"
+            fields.setdefault(where, []).append(str(error.get("msg", "")))
+        raise Invalid(_("Some fields are missing or wrong."), fields=fields) from exc
+    return model.model_dump()
 
 
-__all__ = ["COMMANDS", "Outcome", "ServiceError", "command", "command_run"]
+def _fingerprint(name: str, values: dict[str, Any]) -> str:
+    canonical = json.dumps([name, values], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(earlier: ClientCommand, name: str, fingerprint: str) -> Outcome:
+    # Rows kept from before fingerprints were stored carry none: they match by name only.
+    same = earlier.fingerprint == fingerprint if earlier.fingerprint else earlier.name == name
+    if not same:
+        raise Conflict(
+            _(
+                "This client_id was already used for another command. "
+                "Give each new action a new client_id."
+            )
+        )
+    return Outcome(ok=True, result=earlier.result, replayed=True)
+
+
+__all__ = ["COMMANDS", "Id", "NoArgs", "Outcome", "ServiceError", "command", "command_run"]

@@ -5,7 +5,12 @@ missed from the stream's log (or says `resync` when that is more than
 REALTIME_REPLAY_LIMIT events), says `ready`, then sends live events in order. The channel
 layer is at-most-once and two server processes may send in another order than they
 committed, so a gap is filled from the log before the later event goes out. Messages
-from the page are rate-limited and size-limited; `ping` answers `pong`.
+from the page are limited in rate (per socket, and per person over all their sockets),
+size and nesting depth (ecabinet/realtime/limits.py); `ping` answers `pong`.
+
+A refused connection is accepted and then closed with its code (4401, 4403, 4404):
+closing before accepting would be an HTTP 403 at the handshake, and a browser only ever
+reports that as 1006, so the page could not tell a refusal from a dropped network.
 
 A subclass says which stream it follows (`admit`, which may also refuse the connection),
 whether an event is shown to this person (`shows`), and which extra message types it
@@ -15,6 +20,7 @@ takes (`handlers`, e.g. the meeting's commands). Everything else lives here once
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -24,7 +30,10 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from ecabinet.realtime.events import Stream, events_after, last_seq, message_for
+from ecabinet.realtime.limits import json_depth, user_message_allowed
 from ecabinet.realtime.sender import bind_running_loop
+
+logger = logging.getLogger(__name__)
 
 # Close codes (4000-4999 are the application's own).
 CLOSE_UNAUTHENTICATED = 4401
@@ -66,12 +75,12 @@ class StreamConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self._refuse(CLOSE_UNAUTHENTICATED)
             return
         self.user = user
         refusal = await self.admit()
         if refusal:
-            await self.close(code=refusal)
+            await self._refuse(refusal)
             return
         self.ready = False  # until the hello's replay is sent
         self.pending: list[dict[str, Any]] = []
@@ -82,6 +91,10 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         bind_running_loop()
         await self.accept()
+
+    async def _refuse(self, code: int) -> None:
+        await self.accept()
+        await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", ()):
@@ -96,9 +109,15 @@ class StreamConsumer(AsyncWebsocketConsumer):
         if text_data is None or len(text_data.encode()) > self.max_message_bytes:
             await self.close(code=CLOSE_TOO_LARGE)
             return
+        if not await user_message_allowed(self.user.pk):
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        if json_depth(text_data) > settings.REALTIME_MAX_JSON_DEPTH:
+            await self.send_error("too_deep", "The message nests too deeply.")
+            return
         try:
             message = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             await self.send_error("bad_json", "The message is not JSON.")
             return
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
@@ -108,7 +127,13 @@ class StreamConsumer(AsyncWebsocketConsumer):
         if handler is None:
             await self.send_error("unknown_type", "Unknown message type.")
             return
-        await handler(message)
+        try:
+            await handler(message)
+        except Exception:
+            # A defect must not cost the tablet its socket (and the room its live view):
+            # it is logged, and the page is told its message failed.
+            logger.exception("socket message %r failed", message.get("type"))
+            await self.send_error("server_error", "The message could not be handled.")
 
     async def _ping(self, message: dict[str, Any]) -> None:
         await self.send_frame({"type": "pong", "seq": self.sent_seq})

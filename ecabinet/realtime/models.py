@@ -48,6 +48,8 @@ class ClientCommand(models.Model):
     user_id = models.BigIntegerField()
     client_id = models.CharField(max_length=64)
     name = models.CharField(max_length=100)
+    # SHA-256 of the name and the validated arguments: the id is bound to this command.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     result = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 

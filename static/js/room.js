@@ -99,6 +99,17 @@
     show(node, !!message);
   }
 
+  function signInAgain() {
+    // Once a minute at most, so a session the server still knows never loops.
+    var key = "ecabinet.signInAgain";
+    var last = Number(window.sessionStorage.getItem(key) || 0);
+    if (Date.now() - last < 60000) return;
+    window.sessionStorage.setItem(key, String(Date.now()));
+    window.setTimeout(function () {
+      window.location.reload();
+    }, 2000);
+  }
+
   function connect() {
     window.clearTimeout(retryTimer);
     if (stopped) return;
@@ -127,9 +138,12 @@
       ws = null;
       ready = false;
       if (event.code === 4401 || event.code === 4403) {
+        // Refused, not dropped: reconnecting would be refused again. A page whose session
+        // ended is loaded again, which leads to the sign-in page (and back here after).
         stopped = true;
         setConnection("offline");
         alertText(L["closed_" + event.code]);
+        if (event.code === 4401) signInAgain();
         return;
       }
       setConnection(navigator.onLine === false ? "offline" : "reconnecting");

@@ -106,6 +106,16 @@
     pollTimer = null;
   }
 
+  // Loading the page again leads to the sign-in page (and back here after); once a
+  // minute at most, so a session the server still knows never loops.
+  function signInAgain() {
+    var key = "ecabinet.signInAgain";
+    var last = Number(window.sessionStorage.getItem(key) || 0);
+    if (Date.now() - last < 60000) return slowPoll();
+    window.sessionStorage.setItem(key, String(Date.now()));
+    window.location.reload();
+  }
+
   function connect() {
     if (!("WebSocket" in window)) return slowPoll();
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
@@ -133,7 +143,8 @@
     socket.onclose = function (event) {
       socket = null;
       setOnline(false);
-      if (event.code === 4401 || event.code === 4403 || event.code === 4404) {
+      if (event.code === 4401) return signInAgain(); // the session ended
+      if (event.code === 4403 || event.code === 4404) {
         return slowPoll(); // not allowed on the socket: do not hammer it
       }
       slowPoll();

@@ -348,7 +348,9 @@
       if (socket !== ws) return; // replaced on purpose
       socket = null;
       box.dataset.state = "offline";
-      if (event.code === 4401) return; // signed out: nothing more for this page
+      // Signed out or refused: reconnecting would be refused again. The page's own
+      // socket or next request leads to the sign-in page.
+      if (event.code === 4401 || event.code === 4403) return;
       retry = window.setTimeout(connect, backoff + Math.random() * 500);
       backoff = Math.min(backoff * 2, 30000);
     };

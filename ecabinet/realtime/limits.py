@@ -1,0 +1,57 @@
+"""Limits on what a page may send over a socket, beyond one socket's own rate and size.
+
+- Depth: `json.loads` recurses once per nested array or object, so a small message
+  nested a few thousand deep exhausts the interpreter's stack. The depth is measured
+  on the text, strings removed, before anything is parsed.
+- Rate per person: one socket's bucket does not stop a person who opens twenty. Every
+  message of every socket of theirs counts against one window kept in the Django cache
+  (Redis when REDIS_URL is set, so all server processes share it; process memory on the
+  embedded default, which serves from one process).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from itertools import accumulate
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.cache import cache
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in `text`, at most (an unterminated string
+    counts its brackets too, which only overestimates)."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(accumulate(_STEP[c] for c in brackets), default=0)
+
+
+def rate_key(user_id: int) -> str:
+    """The cache key of this person's current window."""
+    window = settings.REALTIME_USER_WINDOW_SECONDS
+    return f"realtime:rate:{user_id}:{int(time.time() // window)}"
+
+
+def _count(user_id: int) -> int:
+    window = settings.REALTIME_USER_WINDOW_SECONDS
+    key = rate_key(user_id)
+    # add() then incr(): both atomic in Redis and in the local-memory cache.
+    if cache.add(key, 1, timeout=window * 2):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=window * 2)
+        return 1
+
+
+async def user_message_allowed(user_id: int) -> bool:
+    """Count one message from this person; False once their window is full."""
+    # A worker thread, not the event loop: a network cache must not stall other sockets.
+    count = await sync_to_async(_count, thread_sensitive=False)(user_id)
+    return count <= settings.REALTIME_USER_MESSAGES
