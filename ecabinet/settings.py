@@ -7,6 +7,7 @@ and must name its own SECRET_KEY: unsafe values exist only in development.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI for /api/docs from its own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "ecabinet.audit",
     "ecabinet.realtime",
     "people",
@@ -106,9 +108,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "people.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ecabinet.middleware.ServiceErrorMiddleware",
+    # Last, so it sees the login page's answer and turns a lockout into its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ecabinet.urls"
@@ -284,6 +289,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+# A session unused this long is logged out (people/middleware.py); the meeting room
+# keeps its session alive while it is open (docs/security.md).
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+
+# Login throttling (django-axes, docs/security.md): this many wrong passwords in a row
+# for one user name from one address lock that pair until the secretariat unlocks it
+# (or, when LOGIN_LOCKOUT_COOLOFF_MINUTES is above 0, until that much time has passed).
+AUTHENTICATION_BACKENDS = [
+    "people.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_COOLOFF_TIME = (
+    timedelta(minutes=env_int("LOGIN_LOCKOUT_COOLOFF_MINUTES", 0))
+    if env_int("LOGIN_LOCKOUT_COOLOFF_MINUTES", 0) > 0
+    else None
+)
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind N proxies, the client's address is the one the outermost added to
+# X-Forwarded-For (people/auth.py); 0 means REMOTE_ADDR is the client.
+LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "people.auth.client_ip"
 
 # --- Language and time ------------------------------------------------------
 
@@ -329,5 +360,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # Wrong passwords and lockouts are warnings; the start-up banner is not news.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -5,17 +5,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ecabinet import views
+from people import views as people_views
 from worklist import views as worklist_views
 
 urlpatterns = [
     path("", worklist_views.home, name="dashboard"),
     path("healthz", views.health, name="health"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
-        name="login",
-    ),
+    path("accounts/login/", people_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("meetings/", include("meetings.urls")),
     path("drafts/", include("circulation.urls")),

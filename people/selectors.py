@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from people.models import Body, Membership, Role, User
 
@@ -80,3 +81,30 @@ def body_people(*, body: Body | int, roles: set[str] | None = None) -> QuerySet[
     if roles:
         qs = qs.filter(memberships__role__in=roles)
     return qs.distinct().order_by("full_name", "username")
+
+
+def body_login_usernames(*, body: Body | int) -> set[str]:
+    """User names of everyone serving in the body, whatever their role."""
+    return set(body_people(body=body).values_list("username", flat=True))
+
+
+def body_login_failures(*, body: Body | int) -> list[dict]:
+    """Wrong-password counters (per user name, address and browser) of the body's
+    people, most recent first, each marked whether it now locks that pair."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    limit = settings.AXES_FAILURE_LIMIT
+    cool_off = settings.AXES_COOLOFF_TIME
+    now = timezone.now()
+    attempts = AccessAttempt.objects.filter(username__in=body_login_usernames(body=body)).order_by(
+        "-attempt_time"
+    )
+    return [
+        {
+            "attempt": attempt,
+            "locked": attempt.failures_since_start >= limit
+            and (cool_off is None or attempt.attempt_time + cool_off > now),
+        }
+        for attempt in attempts
+    ]

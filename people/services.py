@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ecabinet import audit
-from ecabinet.errors import Invalid
+from ecabinet.errors import Invalid, NotAllowed, NotFound
 from people.models import Body, Membership, Role, User
 
 
@@ -106,3 +110,70 @@ def body_create(
         },
     )
     return body
+
+
+@transaction.atomic
+def login_lockout_record(*, username: str, ip_address: str) -> None:
+    """Write a lockout into the trail of every body the person serves in, so each
+    body's auditors see it; a user name nobody holds goes into the trail with no body."""
+    user = User.objects.filter(username=username).first()
+    details = {
+        "username": username,
+        "ip_address": ip_address,
+        "failures": settings.AXES_FAILURE_LIMIT,
+    }
+    for body_id in _serving_body_ids(user):
+        audit.record(
+            actor=None,
+            action="account.locked_out",
+            target=user,
+            body_id=body_id,
+            details=details,
+        )
+
+
+@transaction.atomic
+def login_unlock(*, actor: User, body: Body, username: str) -> int:
+    """Lift every lock on `username` (from every address). Only the secretariat of a
+    body the person serves in may, and never for their own account."""
+    from axes.models import AccessAttempt
+
+    from people.selectors import body_login_usernames, user_has_role
+
+    if not user_has_role(user=actor, body_id=body.pk, roles={Role.SECRETARIAT}):
+        raise NotAllowed(_("Only the body's secretariat unlocks accounts."))
+    if username not in body_login_usernames(body=body):
+        raise NotFound(_("No such account in this body."))
+    if username == actor.get_username():
+        raise NotAllowed(_("Another member of the secretariat must unlock your account."))
+    attempts = list(AccessAttempt.objects.select_for_update().filter(username=username))
+    failures = sum(a.failures_since_start for a in attempts)
+    addresses = sorted({a.ip_address or "" for a in attempts})
+    AccessAttempt.objects.filter(pk__in=[a.pk for a in attempts]).delete()
+    user = User.objects.get(username=username)
+    audit.record(
+        actor=actor,
+        action="account.unlocked",
+        target=user,
+        body_id=body.pk,
+        details={"username": username, "addresses": addresses, "failures": failures},
+    )
+    return len(attempts)
+
+
+@transaction.atomic
+def password_change(*, actor: User, form: Any) -> None:
+    """Save a validated PasswordChangeForm (old password checked, Django's password
+    validators passed) and audit it in every body the person serves in."""
+    form.save()
+    for body_id in _serving_body_ids(actor):
+        audit.record(actor=actor, action="account.password_changed", target=actor, body_id=body_id)
+
+
+def _serving_body_ids(user: User | None) -> list[int | None]:
+    """The bodies whose trail records an account event: every body the person serves
+    in, or no body (None) for a person who serves nowhere or a name nobody holds."""
+    if user is None:
+        return [None]
+    ids = sorted(set(user.memberships.filter(is_active=True).values_list("body_id", flat=True)))
+    return list(ids) or [None]

@@ -22,5 +22,9 @@ def home(request):
         **home_meetings(user=user),
         "secretariat_bodies": [b for b, roles in bodies if Role.SECRETARIAT in roles],
         "auditor_bodies": [b for b, roles in bodies if Role.AUDITOR in roles],
+        # Failed sign-ins and lockouts: read by auditors, lifted by the secretariat.
+        "login_failure_bodies": [
+            b for b, roles in bodies if {Role.SECRETARIAT, Role.AUDITOR} & set(roles)
+        ],
     }
     return render(request, "worklist/home.html", context)

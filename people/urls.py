@@ -1,0 +1,12 @@
+from django.urls import path
+
+from people import views
+
+app_name = "people"
+urlpatterns = [
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("keepalive/", views.keepalive, name="keepalive"),
+    path("bodies/<int:body_id>/login-failures/", views.login_failures, name="login_failures"),
+    path("bodies/<int:body_id>/unlock/", views.login_unlock_view, name="login_unlock"),
+]
