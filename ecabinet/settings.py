@@ -276,6 +276,18 @@ SIGNING_SEAL_POLICY_OIDS = env_list("SIGNING_SEAL_POLICY_OIDS", [])
 # Wrong PINs in a row before the key is locked until the secretariat unlocks it.
 SIGNING_PIN_ATTEMPTS = env_int("SIGNING_PIN_ATTEMPTS", 5)
 
+# --- Audit checkpoints (ecabinet/audit/checkpoints.py; docs/audit.md) ---------
+# Every AUDIT_CHECKPOINT_SECONDS the chain's head is signed with the checkpoint key on its
+# own token (never a person's key or a body's seal: the server holds this PIN) and
+# timestamped by SIGNING_TSA_URL. `pki init` makes the key in development.
+AUDIT_CHECKPOINT_SECONDS = env_int("AUDIT_CHECKPOINT_SECONDS", 3600)
+AUDIT_CHECKPOINT_TOKEN = env_str("AUDIT_CHECKPOINT_TOKEN", "ecab-audit-checkpoint")
+AUDIT_CHECKPOINT_PIN = env_str("AUDIT_CHECKPOINT_PIN", "" if IS_PRODUCTION else "246810")
+# Extra certificate policy OIDs that mark a production CA's checkpoint certificate.
+AUDIT_CHECKPOINT_POLICY_OIDS = env_list("AUDIT_CHECKPOINT_POLICY_OIDS", [])
+# How far the TSA's time may lie from the time a checkpoint states.
+AUDIT_CHECKPOINT_TSA_SKEW_SECONDS = env_int("AUDIT_CHECKPOINT_TSA_SKEW_SECONDS", 300)
+
 # --- People -----------------------------------------------------------------
 
 AUTH_USER_MODEL = "people.User"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Serve e-Cabinet with the development PKI's TSA/OCSP/CRL service and the ballots'
-# sweep beside Daphne; both stop when Daphne stops.
+# sweep and the audit checkpoints beside Daphne; all stop when Daphne stops.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 PORT=${PORT:-8000}
@@ -10,6 +10,10 @@ pki_pid=$!
 # Written ballots: reminders and closing at the deadline (docs/ballots.md).
 "$PY" manage.py ballots_tick --loop "${BALLOT_TICK_SECONDS:-60}" &
 tick_pid=$!
-trap 'kill "$pki_pid" "$tick_pid" 2>/dev/null || true' EXIT INT TERM
+# Audit trail: a signed, timestamped checkpoint of the chain's head each
+# AUDIT_CHECKPOINT_SECONDS (docs/audit.md).
+"$PY" manage.py audit_checkpoint --loop 60 &
+checkpoint_pid=$!
+trap 'kill "$pki_pid" "$tick_pid" "$checkpoint_pid" 2>/dev/null || true' EXIT INT TERM
 echo "e-Cabinet on http://127.0.0.1:${PORT}/"
 "$PY" -m daphne -b 127.0.0.1 -p "$PORT" ecabinet.asgi:application

@@ -241,12 +241,14 @@ def certificate_issue(
     seal: bool,
     not_before: datetime | None = None,
     not_after: datetime | None = None,
+    policy: str | None = None,
 ) -> bytes:
-    """Issue a signer's certificate for a key that stays on its token; returns DER."""
+    """Issue a signer's certificate for a key that stays on its token; returns DER.
+    `policy` names another certificate policy (the audit checkpoint key's)."""
     public_key = serialization.load_der_public_key(public_key_der)
     not_before = not_before or _now() - timedelta(minutes=5)
     not_after = not_after or not_before + timedelta(days=2 * 365)
-    policy = SEAL_POLICY_OID if seal else PERSONAL_POLICY_OID
+    policy = policy or (SEAL_POLICY_OID if seal else PERSONAL_POLICY_OID)
     builder = _builder(subject, pki.cert("ca"), public_key, not_before, not_after)
     # A CRL pointer only: poppler 22 (pdfsig) cannot fetch OCSP and then reports
     # "Unknown issue" for a sound chain. The TSA certificate does point to OCSP.

@@ -200,4 +200,8 @@ def dev_pki_init(
         if selectors.seal_key_of_body(body) is None:
             key_provision(actor=None, pki=pki, pin=seal_pin, body=body)
             report.bodies.append((body, seal_pin))
+    from signing import audit_notary  # the audit checkpoints' key (docs/audit.md)
+
+    if not audit_notary.key_present():
+        audit_notary.key_provision(pki=pki, pin=settings.AUDIT_CHECKPOINT_PIN)
     return report

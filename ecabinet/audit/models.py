@@ -3,6 +3,11 @@
 Each entry stores the hash of the entry before it, so editing, inserting or deleting
 a row breaks the chain at that point. The head row remembers the last sequence number
 and hash, so deleting entries at the end is noticed too.
+
+A hash chain alone proves nothing against someone who can write to the database: they
+can rewrite history from any entry and recompute every hash after it. So the head is
+checkpointed: at intervals its number, hash and the count of entries are signed with a
+key on a token and timestamped by a timestamp authority (`checkpoints.py`).
 """
 
 from django.conf import settings
@@ -54,3 +59,30 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq} {self.hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head as it stood at one moment, signed on a token and timestamped.
+
+    `statement` is the exact text that was signed (canonical JSON); `signature` a
+    detached CMS over it carrying an RFC 3161 signature timestamp. The columns repeat
+    the statement for queries; the verifier trusts only the signed text.
+    """
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    seq = models.PositiveBigIntegerField(_("last entry"))
+    hash = models.CharField(_("hash of the last entry"), max_length=64)
+    count = models.PositiveBigIntegerField(_("entries"))
+    made_at = models.DateTimeField(_("made"))
+    statement = models.TextField(_("signed statement"))
+    signature = models.BinaryField(_("signature (CMS)"))
+    timestamped_at = models.DateTimeField(_("timestamp time"))
+    signer = models.CharField(_("signed by"), max_length=500)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.number}: #{self.seq} {self.hash[:12]}"
