@@ -241,6 +241,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Largest paper accepted, in megabytes. Requests larger than this (plus a margin for
 # the form fields) are refused before their body is read.
 PAPER_MAX_UPLOAD_MB = env_int("PAPER_MAX_UPLOAD_MB", 50)
+# Pages a paper may have, and the sides of each page in millimetres (its visible box,
+# /UserUnit applied): from A10's short side to A0's long side. Refused at upload.
+PAPER_MAX_PAGES = env_int("PAPER_MAX_PAGES", 2000)
+PAPER_PAGE_MIN_MM = env_int("PAPER_PAGE_MIN_MM", 26)
+PAPER_PAGE_MAX_MM = env_int("PAPER_PAGE_MAX_MM", 1189)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Word papers (documents/convert.py): limits read from the zip directory before anything
