@@ -155,7 +155,11 @@ def _size_class(page: pikepdf.Page) -> tuple[tuple[float, float, float, float], 
     box = tuple(float(round(float(v))) for v in page.cropbox)
     x0, x1 = sorted(box[0::2])
     y0, y1 = sorted(box[1::2])
-    return (x0, y0, x1, y1), int(page.obj.get("/Rotate", 0)) % 360
+    try:
+        rotate = int(page.obj.get("/Rotate", 0)) % 360
+    except (TypeError, ValueError):
+        rotate = 0  # not a number: viewers show the page unturned
+    return (x0, y0, x1, y1), rotate
 
 
 def watermark_pdf(source: IO[bytes], *, reader: User, when: datetime | None = None) -> bytes:

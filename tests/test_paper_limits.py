@@ -260,3 +260,17 @@ def test_the_copy_grows_by_a_few_bytes_a_page():
     grown = len(stamped(large, reader(), when)) - len(stamped(small, reader(), when))
     original = len(large) - len(small)
     assert (grown - original) / 1000 < 150  # bytes added per page by the watermark
+
+
+def test_turned_pages_and_a_nonsense_rotation_are_stamped():
+    data = raw_pdf([A4, A4, A4])
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.pages[0].obj.Rotate = 90
+        pdf.pages[1].obj.Rotate = -270
+        pdf.pages[2].obj.Rotate = pikepdf.Name("/Sideways")
+        out = io.BytesIO()
+        pdf.save(out)
+    copy = stamped(out.getvalue(), reader(), timezone.now() - dt.timedelta(days=403))
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        assert len(pdf.pages) == 3
+        assert form_xobjects(copy) == 2
