@@ -16,7 +16,7 @@ from django.db import close_old_connections, connection
 from ecabinet.realtime.commands import command_run
 from people.models import Role
 from tests.factories import UserFactory, grant
-from tests.test_voting_support import absent, open_vote, receipt, start  # noqa: F401
+from tests.test_voting_support import absent, open_vote, receipt, secret_choices, start  # noqa: F401
 from voting.models import Ballot, SecretBallot, SecretParticipation
 from voting.selectors import vote_tally
 
@@ -100,7 +100,7 @@ def test_concurrent_voters_keep_one_ballot_each_and_the_tally_matches(cabinet, c
     else:
         assert SecretParticipation.objects.filter(vote=vote).count() == len(members)
         assert SecretBallot.objects.filter(vote=vote).count() == len(members)
-        stored = Counter(SecretBallot.objects.filter(vote=vote).values_list("choice", flat=True))
+        stored = Counter(secret_choices(vote))
     assert (tally.counts.yes, tally.counts.no, tally.counts.abstain) == (
         stored["yes"],
         stored["no"],

@@ -12,7 +12,15 @@ from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from meetings.models import Participant
 from people.models import Role
 from tests.factories import UserFactory, grant
-from tests.test_voting_support import absent, add_deputy, item, live, open_vote, receipt  # noqa: F401
+from tests.test_voting_support import (  # noqa: F401
+    absent,
+    add_deputy,
+    item,
+    live,
+    open_vote,
+    receipt,
+    secret_choices,
+)
 from voting import services
 from voting.models import Ballot, SecretBallot, SecretParticipation, Vote
 from voting.secrecy import ballot_token
@@ -330,7 +338,7 @@ def test_a_secret_vote_is_changed_only_with_the_tablets_receipt(cabinet, item):
     with pytest.raises(Conflict, match="only from the tablet"):
         cast(cabinet.minister, vote, "no", receipt=receipt())
     assert cast(cabinet.minister, vote, "no", receipt=mine).changed
-    assert list(SecretBallot.objects.values_list("choice", flat=True)) == ["no"]
+    assert secret_choices() == ["no"]
     assert SecretParticipation.objects.count() == 1
     with pytest.raises(Invalid) as error:
         cast(cabinet.members[2], vote, "yes")
@@ -364,9 +372,9 @@ def test_the_stored_rows_of_a_secret_vote_cannot_be_joined_member_to_choice(cabi
         cabinet.members, ["yes", "no", "yes", "abstain", "yes", "no"], strict=True
     ):
         cast(member, vote, choice, receipt=receipt())
-    # The ballot table: a random id, the vote, the choice, two keyed hashes. Nothing else.
+    # The ballot table: a random id, the vote, the sealed choice, two keyed hashes.
     fields = {f.name: f for f in SecretBallot._meta.get_fields()}
-    assert set(fields) == {"id", "vote", "choice", "token", "holder_tag"}
+    assert set(fields) == {"id", "vote", "sealed_choice", "token", "holder_tag"}
     assert not any(f.is_relation and f.related_model.__name__ == "User" for f in fields.values())
     assert fields["id"].get_internal_type() == "UUIDField"
     assert SecretParticipation._meta.get_field("member")
@@ -383,9 +391,7 @@ def test_the_stored_rows_of_a_secret_vote_cannot_be_joined_member_to_choice(cabi
     # No audit entry, no event, no command answer names a secret ballot's choice.
     for entry in AuditEntry.objects.filter(action__startswith="vote.ballot"):
         assert "choice" not in entry.details
-    assert sorted(SecretBallot.objects.values_list("choice", flat=True)) == sorted(
-        ["yes", "no", "yes", "abstain", "yes", "no"]
-    )
+    assert sorted(secret_choices()) == sorted(["yes", "no", "yes", "abstain", "yes", "no"])
 
 
 def test_the_tables_own_order_and_last_writer_do_not_follow_the_order_of_voting(cabinet, live):

@@ -80,3 +80,15 @@ def live(cabinet, meeting, absent):
 @pytest.fixture
 def item(live):
     return live.items.order_by("order").first()
+
+
+def secret_choices(vote=None) -> list[str]:
+    """The choices of a secret vote's ballots, opened as the server opens them to count."""
+    from voting import secrecy
+    from voting.models import SecretBallot
+
+    rows = SecretBallot.objects.all() if vote is None else SecretBallot.objects.filter(vote=vote)
+    return [
+        secrecy.open_choice(vote_id=row.vote_id, token=row.token, sealed=row.sealed_choice)
+        for row in rows
+    ]

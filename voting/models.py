@@ -5,7 +5,7 @@ They build on meetings (the item voted on, who takes part) and on the body's rul
 
 A named vote keeps one `Ballot` per member seat. A secret vote keeps two tables that
 share nothing but the vote: `SecretParticipation` (who voted, no choice) and
-`SecretBallot` (a choice, a random id, a keyed hash; no member, no time, no order).
+`SecretBallot` (a sealed choice, a random id, a keyed hash; no member, no time, no order).
 See docs/voting.md for why each column is, or is not, there.
 """
 
@@ -155,11 +155,13 @@ class SecretBallot(models.Model):
     """A secret ballot. Deliberately without a member, a time, or an ordered key: the
     random id is the primary key, `token` is a keyed hash of (vote, member, the tablet's
     receipt) that only the receipt's holder can reproduce, and `holder_tag` marks a
-    delegated ballot so it can be left out when its holder is absent."""
+    delegated ballot so it can be left out when its holder is absent. The choice is
+    sealed (`voting.secrecy.seal_choice`): the database, its log and its copies never
+    hold it in the clear, because they do hold, in the same transaction, who voted."""
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="secret_ballots")
-    choice = models.CharField(max_length=10, choices=Choice)
+    sealed_choice = models.CharField(max_length=64)
     token = models.CharField(max_length=64, unique=True)
     holder_tag = models.CharField(max_length=64)
 

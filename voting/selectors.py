@@ -83,8 +83,15 @@ def _secret_tally(vote: Vote, present: set[int]) -> Tally:
     )
     away = sorted({h for h in holders.values_list("cast_by_id", flat=True) if h not in present})
     away_tags = {secrecy.holder_tag(vote_id=vote.pk, holder_id=h) for h in away}
-    ballots = list(SecretBallot.objects.filter(vote=vote).values_list("choice", "holder_tag"))
-    counted = [choice for choice, tag in ballots if tag not in away_tags]
+    ballots = list(
+        SecretBallot.objects.filter(vote=vote).values_list("sealed_choice", "token", "holder_tag")
+    )
+    # Opened here, in memory, to count: never written back in the clear.
+    counted = [
+        secrecy.open_choice(vote_id=vote.pk, token=token, sealed=sealed)
+        for sealed, token, tag in ballots
+        if tag not in away_tags
+    ]
     return Tally(Counts.of(counted), len(ballots), len(ballots) - len(counted), away)
 
 

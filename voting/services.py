@@ -223,7 +223,7 @@ def _chair_choice(vote: Vote, present: set[int], receipt: str | None) -> str | N
     if ballot is None:
         message = _("This receipt does not match the chair's ballot.")
         raise Invalid(message, fields={"chair_receipt": [message]})
-    return ballot.choice
+    return secrecy.open_choice(vote_id=vote.pk, token=token, sealed=ballot.sealed_choice)
 
 
 # --- Ballots ------------------------------------------------------------------
@@ -333,11 +333,13 @@ def _store_secret(vote, member, cast_by, choice, *, receipt=None, manual=None) -
             if delegated
             else secrecy.random_tag()
         )
-        SecretBallot.objects.create(vote=vote, choice=choice, token=token, holder_tag=tag)
+        sealed = secrecy.seal_choice(vote_id=vote.pk, token=token, choice=choice)
+        SecretBallot.objects.create(vote=vote, sealed_choice=sealed, token=token, holder_tag=tag)
         changed = False
     else:
         mine = SecretBallot.objects.filter(vote=vote, token=token)
-        if manual is not None or not mine.update(choice=choice):
+        sealed = secrecy.seal_choice(vote_id=vote.pk, token=token, choice=choice)
+        if manual is not None or not mine.update(sealed_choice=sealed):
             raise Conflict(
                 _(
                     "This member has already voted. A secret ballot can be changed only from "
@@ -353,7 +355,7 @@ def _reshuffle(vote: Vote) -> None:
     """Rewrite the vote's secret ballots in a random order, so neither their place in the
     table nor the transaction that last wrote them follows the order of voting."""
     rows = list(
-        SecretBallot.objects.filter(vote=vote).values("id", "choice", "token", "holder_tag")
+        SecretBallot.objects.filter(vote=vote).values("id", "sealed_choice", "token", "holder_tag")
     )
     SecretBallot.objects.filter(vote=vote).delete()
     random.SystemRandom().shuffle(rows)
