@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,8 @@ REFUSED: list[str] = []
 def _refused_by_policy(message) -> None:
     if "Content Security Policy" in message.text:
         REFUSED.append(message.text)
+
+
 CHECKED: set[tuple[str, str]] = set()  # (path, language) pairs the running test has checked
 
 
@@ -142,6 +145,19 @@ def tablet(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+def wait_for(page, script: str, arg=None, *, timeout: float = 15_000) -> None:
+    """Wait until `script` (an expression or a function of `arg`) is true in the page.
+    Playwright's wait_for_function polls through eval, which our Content Security Policy
+    forbids; evaluate is not governed by the page's policy, so poll with it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(script, arg):
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeout(f"not true within {timeout:.0f} ms: {script}")
+        page.wait_for_timeout(50)
 
 
 def login(page, username: str, password: str = PASSWORD) -> None:

@@ -14,7 +14,7 @@ from django.conf import settings
 from bench.common import session_keys
 from meetings import live
 from meetings import services as meetings
-from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot, wait_for
 from tests.browser.test_room import daphne, needs_daphne, off_the_loop  # noqa: F401
 from tests.factories import make_meeting
 from voting import services as voting
@@ -90,8 +90,8 @@ def test_a_minister_on_the_home_page_is_called_to_the_vote_and_reaches_it_in_one
     assert action.bounding_box()["height"] >= 44  # a finger's width
     # The home page's list and the menu's count take the new duty in without a reload.
     home.locator("[data-testid=duty][data-kind=vote]").wait_for(state="visible", timeout=5_000)
-    home.wait_for_function(
-        "() => document.querySelector('[data-testid=work-count]').textContent.trim() === '1'"
+    wait_for(
+        home, "() => document.querySelector('[data-testid=work-count]').textContent.trim() === '1'"
     )
     home.wait_for_timeout(400)  # the banner's slide-in, for the picture
     screenshot(home, f"alerts-home-vote-{size}")
@@ -181,10 +181,10 @@ def test_a_home_page_left_open_follows_a_language_changed_in_another_tab(
     other_tab = home.context.new_page()
     other_tab.goto("/")
     other_tab.click("[data-testid=lang-en]")
-    other_tab.wait_for_function("() => document.documentElement.lang === 'en'")
+    wait_for(other_tab, "() => document.documentElement.lang === 'en'")
 
     off_the_loop(lambda: voting.vote_open(actor=cabinet.chair, item=item, question="Tán thành?"))
     # The new duty is fetched in English: the page is drawn again whole, not half and half.
-    home.wait_for_function("() => document.documentElement.lang === 'en'", timeout=5_000)
+    wait_for(home, "() => document.documentElement.lang === 'en'", timeout=5_000)
     home.locator("[data-testid=duty][data-kind=vote]").wait_for(state="visible")
     assert home.locator("#upcoming-h").inner_text() == "Now and coming"

@@ -22,7 +22,7 @@ from ballots.models import Answer, Ballot
 from bench.common import daphne_command, free_port, process, session_keys
 from ecabinet import dates
 from signing.provisioning import key_provision
-from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot, wait_for
 from tests.browser.test_room import ROOT, needs_daphne, off_the_loop, wait_for_port
 from tests.pki_fixtures import (  # noqa: F401
     SEAL_PIN,
@@ -203,7 +203,7 @@ def test_a_written_ballot_from_issue_to_a_sealed_report(
     assert str(two) not in not_answered.inner_text()
     assert_submitted_like_the_server(office, two)
     first_count = "[data-testid=result-question][data-number='1'] [data-live=agree]"
-    office.wait_for_function(f'document.querySelector("{first_count}").textContent === "2"')
+    wait_for(office, f'document.querySelector("{first_count}").textContent === "2"')
     assert office.evaluate("window.sameDocument") is True  # no reload: it came live
     screenshot(office, "ballot-4-secretariat-two-answers-1024x768")
     assert list(

@@ -16,7 +16,7 @@ from documents.models import Document
 from signing.models import Signature
 from signing.services import version_sign
 from tests.archive_helpers import file_record
-from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, login, screenshot
+from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, login, screenshot, wait_for
 from tests.circulation_helpers import circulate
 from tests.pki_fixtures import (  # noqa: F401
     USER_PIN,
@@ -45,8 +45,9 @@ def test_the_sign_page_shows_the_first_page_and_a_double_tap_signs_once(cabinet,
         page.goto(url)
         image = page.locator("[data-testid=sign-preview-image]")
         image.scroll_into_view_if_needed()
-        page.wait_for_function(
-            "() => document.querySelector('[data-testid=sign-preview-image]').naturalWidth > 0"
+        wait_for(
+            page,
+            "() => document.querySelector('[data-testid=sign-preview-image]').naturalWidth > 0",
         )
         # An A4 page at 60 dpi.
         width, height = image.evaluate("i => [i.naturalWidth, i.naturalHeight]")

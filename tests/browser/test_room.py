@@ -20,7 +20,7 @@ from bench.common import daphne_command, free_port, process, session_keys
 from meetings import live
 from meetings import services as meetings
 from meetings.models import SpeakerRequest
-from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot, wait_for
 from tests.factories import make_meeting
 from voting.models import Vote
 
@@ -129,7 +129,8 @@ def text(page, testid: str) -> str:
 
 
 def wait_text(page, testid: str, expected: str) -> None:
-    page.wait_for_function(
+    wait_for(
+        page,
         "([id, want]) => document.querySelector(`[data-testid=${id}]`).textContent.includes(want)",
         arg=[testid, expected],
     )
@@ -205,7 +206,7 @@ def test_three_tablets_run_a_meeting_and_one_catches_up_after_dropping_off(
     assert SpeakerRequest.objects.filter(user=second_minister).count() == 1
     target = seq(chair)
     for pad in (one, two):
-        pad.wait_for_function(f"window.ecabinetRoom.seq === {target}")
+        wait_for(pad, f"window.ecabinetRoom.seq === {target}")
     wait_text(two, "current-speaker", first_minister.full_name)
     wait_text(two, "vote-question", "Giao Bộ Tài chính tiếp thu?")
     for testid in ["current-speaker", "current-item", "vote-question", "quorum-present"]:
@@ -227,6 +228,6 @@ def test_the_chair_keeps_a_half_typed_question_while_the_room_changes(
     chair.fill("[data-testid=vote-question-input]", "Câu hỏi đang gõ")
     before = seq(chair)
     minister.click("[data-testid=check-in]")
-    chair.wait_for_function(f"window.ecabinetRoom.seq > {before}")
+    wait_for(chair, f"window.ecabinetRoom.seq > {before}")
     chair.wait_for_selector(f"[data-testid=attendee-{cabinet.minister.pk}][data-status=present]")
     assert chair.input_value("[data-testid=vote-question-input]") == "Câu hỏi đang gõ"

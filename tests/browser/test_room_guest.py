@@ -9,7 +9,7 @@ import pytest
 from meetings import live
 from meetings import services as meetings
 from tests.browser import test_room as room_support
-from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot, wait_for
 from tests.browser.test_room import needs_daphne, off_the_loop, seq, text
 from tests.browser.test_room_viewer import add_paper
 from tests.factories import make_meeting
@@ -74,10 +74,8 @@ def test_a_guest_sees_only_their_items_and_never_a_vote_control(
     chair.select_option("[data-testid=viewer-paper]", str(other.pk))
     chair.click("[data-testid=viewer-present]")
     chair.wait_for_selector("[data-testid=viewer][data-presenting='1']")
-    guest.wait_for_function(f"window.ecabinetRoom.seq >= {seq(chair)}")
-    guest.wait_for_function(
-        "document.querySelector('[data-testid=current-item]').dataset.itemId === ''"
-    )
+    wait_for(guest, f"window.ecabinetRoom.seq >= {seq(chair)}")
+    wait_for(guest, "document.querySelector('[data-testid=current-item]').dataset.itemId === ''")
     assert text(guest, "current-item") == "No item is under discussion."
     html = guest.content()
     assert HIDDEN_TITLE not in html and HIDDEN_PAPER not in html
@@ -92,7 +90,8 @@ def test_a_guest_sees_only_their_items_and_never_a_vote_control(
         f"[data-testid=viewer][data-paper-id='{mine.pk}'][data-page='1'][data-state=ready]"
     )
     wait_title = f"1. {first.title}"
-    guest.wait_for_function(
+    wait_for(
+        guest,
         "t => document.querySelector('[data-testid=current-item]').textContent === t",
         arg=wait_title,
     )

@@ -18,7 +18,7 @@ from meetings import live
 from meetings import services as meetings
 from meetings.models import Meeting
 from tests.browser import test_room as room_support
-from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot, wait_for
 from tests.browser.test_room import needs_daphne, off_the_loop, text, wait_text
 from tests.browser.test_room_viewer import add_paper, shows
 from tests.factories import make_meeting
@@ -208,7 +208,7 @@ def test_the_vote_is_at_hand_while_the_viewer_shows_a_paper(
 
     # Scrolled down to read, the buttons are still there.
     minister.mouse.wheel(0, 800)
-    minister.wait_for_function("window.scrollY > 0")
+    wait_for(minister, "window.scrollY > 0")
     in_view(minister, "vote-no")
     minister.evaluate("window.scrollTo(0, 0)")
     in_view(chair, "close-vote")

@@ -10,7 +10,7 @@ from meetings import live
 from meetings import services as meetings
 from meetings.models import LiveState
 from tests.browser import test_room as room_support
-from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot, wait_for
 from tests.browser.test_room import needs_daphne, off_the_loop, seq, text
 from tests.factories import NamedBytes, make_meeting, pdf_bytes
 
@@ -110,7 +110,7 @@ def test_following_tablets_jump_with_the_presenter_and_a_free_reader_stays(
     shows(desk, paper.pk, 3)
     shows(one, paper.pk, 3)
     target = seq(desk)
-    two.wait_for_function(f"window.ecabinetRoom.seq >= {target}")
+    wait_for(two, f"window.ecabinetRoom.seq >= {target}")
     shows(two, paper.pk, 1)
     assert off_the_loop(lambda: LiveState.objects.get(meeting=meeting).presentation_page) == 3
     screenshot(two, "viewer-2-free-reader-768x1024")
