@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ecabinet.audit",
     "ecabinet.realtime",
     "people",
@@ -109,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "people.middleware.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "people.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ecabinet.middleware.ServiceErrorMiddleware",
@@ -332,6 +337,13 @@ AXES_HTTP_RESPONSE_CODE = 429
 # X-Forwarded-For (people/auth.py); 0 means REMOTE_ADDR is the client.
 LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "people.auth.client_ip"
+
+# Second factor (django-otp, docs/security.md): everyone who signs, votes or administers
+# enrols an authenticator app (TOTP) at first sign-in and gives its code at each one.
+# On in production; off by default in development, so `make run`'s demo people and the
+# tests sign in with a password alone (tests that check the factor turn it on).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", IS_PRODUCTION)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "e-Cabinet")
 
 # --- Language and time ------------------------------------------------------
 

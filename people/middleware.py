@@ -1,4 +1,6 @@
-"""Idle timeout: a session nobody has used for SESSION_IDLE_TIMEOUT_MINUTES is logged out.
+"""Idle timeout and the second factor.
+
+Idle timeout: a session nobody has used for SESSION_IDLE_TIMEOUT_MINUTES is logged out.
 
 The cookie's own age (SESSION_COOKIE_AGE) bounds a session however busy it is; this
 bounds the time a tablet left unattended stays signed in. The moment of last use is
@@ -14,7 +16,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 LAST_SEEN_KEY = "ecabinet_last_seen"
 WRITE_EVERY_SECONDS = 60
@@ -34,4 +39,47 @@ class IdleTimeoutMiddleware:
                 request.session["idle_logged_out"] = True
             elif not isinstance(last_seen, int) or now - last_seen >= WRITE_EVERY_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+# Reachable before the second factor is given: signing in and out, the factor pages
+# themselves, the language switch, static files and the health check.
+FACTOR_FREE_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/factor/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+)
+
+
+class SecondFactorMiddleware:
+    """Sends a signed-in person who needs a second factor and has not given it in this
+    session to enrol (no device yet) or to enter a code; the API answers 401."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.TWO_FACTOR_REQUIRED
+            and request.user.is_authenticated
+            and not request.user.is_verified()
+            and not request.path.startswith(FACTOR_FREE_PREFIXES)
+        ):
+            from people.twofactor import factor_device, factor_required
+
+            if factor_required(user=request.user):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"error": "second_factor_required", "detail": "", "fields": {}},
+                        status=401,
+                    )
+                name = (
+                    "people:factor_verify"
+                    if factor_device(user=request.user)
+                    else ("people:factor_setup")
+                )
+                return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

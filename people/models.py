@@ -134,3 +134,44 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.body}"
+
+
+class FactorReset(models.Model):
+    """A request to clear a person's second factor (lost phone): one member of the
+    body's secretariat asks, a different one approves, and only then are the person's
+    devices removed, so no single account can take over another's sign-in."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="factor_resets")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="factor_resets"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    state = models.CharField(max_length=12, choices=State, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state="pending"),
+                name="factor_reset_one_pending_per_person",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(approved_by=models.F("requested_by")),
+                name="factor_reset_approved_by_another",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_state_display()}"

@@ -10,3 +10,17 @@ urlpatterns = [
     path("bodies/<int:body_id>/login-failures/", views.login_failures, name="login_failures"),
     path("bodies/<int:body_id>/unlock/", views.login_unlock_view, name="login_unlock"),
 ]
+urlpatterns += [
+    path("factor/setup/", views.factor_setup, name="factor_setup"),
+    path("factor/verify/", views.factor_verify, name="factor_verify"),
+    path(
+        "bodies/<int:body_id>/factor-reset/",
+        views.factor_reset_request_view,
+        name="factor_reset_request",
+    ),
+    path(
+        "bodies/<int:body_id>/factor-reset/<int:reset_id>/approve/",
+        views.factor_reset_approve_view,
+        name="factor_reset_approve",
+    ),
+]

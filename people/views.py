@@ -3,6 +3,8 @@ a body's auditors see wrong-password counters and its secretariat lifts lockouts
 
 from __future__ import annotations
 
+from base64 import b32encode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -10,13 +12,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
 
-from ecabinet.errors import NotAllowed
-from people.models import Body, Role
+from ecabinet.errors import Invalid, NotAllowed
+from people import twofactor
+from people.models import Body, Role, User
 from people.selectors import body_login_failures, user_has_role
 from people.services import login_unlock, password_change
 
@@ -64,6 +70,7 @@ def login_failures(request, body_id):
         "body": body,
         "rows": body_login_failures(body=body),
         "settings_limit": settings.AXES_FAILURE_LIMIT,
+        "factors": twofactor.body_factor_state(body=body) if settings.TWO_FACTOR_REQUIRED else [],
         "can_unlock": user_has_role(user=request.user, body_id=body.pk, roles={Role.SECRETARIAT}),
     }
     return render(request, "people/login_failures.html", context)
@@ -77,3 +84,76 @@ def login_unlock_view(request, body_id):
     login_unlock(actor=request.user, body=body, username=username)
     messages.success(request, _("%(username)s can sign in again.") % {"username": username})
     return redirect("people:login_failures", body_id=body.pk)
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("dashboard")
+
+
+@login_required
+@never_cache
+def factor_setup(request):
+    """Enrol an authenticator app: scan the QR code, type a code to confirm; the
+    recovery codes are shown once, here."""
+    if twofactor.factor_device(user=request.user) and not request.user.is_verified():
+        return redirect(f"{reverse('people:factor_verify')}?next={_next_url(request)}")
+    device = twofactor.factor_enrolment(user=request.user)
+    error = ""
+    if request.method == "POST":
+        try:
+            codes = twofactor.factor_confirm(user=request.user, token=request.POST.get("token", ""))
+        except Invalid as exc:
+            error = exc.message
+        else:
+            otp_login(request, twofactor.factor_device(user=request.user))
+            context = {"codes": codes, "next": _next_url(request)}
+            return render(request, "registration/factor_codes.html", context)
+    context = {
+        "qr_svg": mark_safe(twofactor.factor_qr_svg(device=device)),  # noqa: S308 (segno's SVG)
+        "secret": b32encode(device.bin_key).decode(),
+        "error": error,
+        "next": _next_url(request),
+    }
+    return render(request, "registration/factor_setup.html", context)
+
+
+@login_required
+@never_cache
+def factor_verify(request):
+    if not twofactor.factor_device(user=request.user):
+        return redirect(f"{reverse('people:factor_setup')}?next={_next_url(request)}")
+    error = ""
+    if request.method == "POST":
+        device = twofactor.factor_verify(user=request.user, token=request.POST.get("token", ""))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        error = _(
+            "The code is not right. Enter the 6 digits the app shows now, or a recovery code."
+        )
+    return render(
+        request, "registration/factor_verify.html", {"error": error, "next": _next_url(request)}
+    )
+
+
+@login_required
+@require_POST
+def factor_reset_request_view(request, body_id):
+    body = get_object_or_404(Body, pk=body_id)
+    person = get_object_or_404(User, pk=request.POST.get("user_id") or 0)
+    twofactor.factor_reset_request(actor=request.user, body=body, user=person)
+    messages.success(request, _("The reset waits for another member of the secretariat."))
+    return redirect("people:login_failures", body_id=body.pk)
+
+
+@login_required
+@require_POST
+def factor_reset_approve_view(request, body_id, reset_id):
+    twofactor.factor_reset_approve(actor=request.user, reset_id=reset_id)
+    messages.success(request, _("The second factor was reset; the person enrols again."))
+    return redirect("people:login_failures", body_id=body_id)

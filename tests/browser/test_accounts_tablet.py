@@ -69,3 +69,24 @@ def test_a_member_changes_the_password_from_the_header(transactional_db, tablet,
     page.click("[data-testid=password-change-submit]")
     assert page.locator("[data-testid=password-change-done]").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET_PORTRAIT["width"]
+
+
+def test_a_member_enrols_the_second_factor_at_first_sign_in(
+    transactional_db, tablet, cabinet, settings
+):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.TWO_FACTOR_REQUIRED = True
+    page = tablet(viewport=TABLET_PORTRAIT)
+    login(page, cabinet.minister.username)
+    assert page.locator("[data-testid=factor-setup]").is_visible()
+    assert page.locator("[data-testid=factor-qr] svg").is_visible()
+    device = TOTPDevice.objects.get(user=cabinet.minister)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("[data-testid=factor-token]", f"{totp.token():06d}")
+    page.click("[data-testid=factor-submit]")
+    assert page.locator("[data-testid=recovery-code]").count() == 10
+    page.click("[data-testid=factor-continue]")
+    assert page.locator("[data-testid=user-name]").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= TABLET_PORTRAIT["width"]
