@@ -122,7 +122,7 @@ def login_lockout_record(*, username: str, ip_address: str) -> None:
         "ip_address": ip_address,
         "failures": settings.AXES_FAILURE_LIMIT,
     }
-    for body_id in _serving_body_ids(user):
+    for body_id in account_body_ids(user):
         audit.record(
             actor=None,
             action="account.locked_out",
@@ -166,11 +166,11 @@ def password_change(*, actor: User, form: Any) -> None:
     """Save a validated PasswordChangeForm (old password checked, Django's password
     validators passed) and audit it in every body the person serves in."""
     form.save()
-    for body_id in _serving_body_ids(actor):
+    for body_id in account_body_ids(actor):
         audit.record(actor=actor, action="account.password_changed", target=actor, body_id=body_id)
 
 
-def _serving_body_ids(user: User | None) -> list[int | None]:
+def account_body_ids(user: User | None) -> list[int | None]:
     """The bodies whose trail records an account event: every body the person serves
     in, or no body (None) for a person who serves nowhere or a name nobody holds."""
     if user is None:
