@@ -3,9 +3,12 @@ the signing API ask here; `signing.services.version_sign` then decides about the
 
 - verify: whoever may open the paper (meetings.access.paper_can_open);
 - sign with one's own key: those who may open it and stand on the paper's side: the
-  presenter of its item, its uploader (document or version), people of the issuing
-  body (their organisation is the paper's issuing body), and the chair and secretariat
-  of the meeting's body. Guests never sign, even when they present;
+  presenter of its item, its uploader (document or version), the members of the
+  meeting's body who head the issuing body (their organisation is the paper's issuing
+  body), and the chair and secretariat of the meeting's body. The organisation only
+  says which member's paper it is: the right to sign comes from the member's role, so
+  an assistant, observer, auditor or deputy whose organisation reads the same signs
+  nothing by it. Guests never sign, even when they present;
 - apply the body's seal: its secretariat, when they may open the paper;
 - only the latest version is signed (each signature makes a new one), and not once the
   meeting is closed: its papers are then kept as they were, and can only be verified.
@@ -56,7 +59,9 @@ def _on_paper_side(*, user: User, paper: MeetingPaper, roles: frozenset[str]) ->
         return True
     if document.created_by_id == user.pk or document.versions.filter(uploaded_by=user).exists():
         return True
-    return _same_name(user.organisation, document.issuing_body)
+    # A free-text match alone gives no right: only a member of the body signs for the
+    # agency their organisation names.
+    return Role.MEMBER in roles and _same_name(user.organisation, document.issuing_body)
 
 
 def paper_signing(
