@@ -6,7 +6,7 @@ their own sign and verify endpoints once they have decided who may sign what.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +16,10 @@ from documents.models import DocumentVersion
 from documents.services import version_read_original
 from ecabinet.api import ERRORS
 from ecabinet.errors import Conflict, NotFound
-from people.models import Body, User
+from people.models import Body
 from signing import selectors, services
-from signing.models import SignatureKind, SigningKey
-from signing.schemas import KeyOut, SignIn
+from signing.models import KeyUnlockRequest, SignatureKind, SigningKey
+from signing.schemas import KeyOut, SignIn, UnlockRequestIn, UnlockRequestOut
 from signing.verify import pdf_verify
 
 router = Router(tags=["signing"])
@@ -64,12 +64,23 @@ def _key_out(key: SigningKey) -> dict:
     }
 
 
-def _keys_managed_by(user: User) -> QuerySet[SigningKey]:
-    """Keys whose PIN counter this person may reset: the seals of the bodies where they
-    are secretariat and the keys of those bodies' people (as `key_unlock` decides)."""
-    bodies = selectors.secretariat_bodies(user)
-    people = User.objects.filter(memberships__body__in=bodies, memberships__is_active=True)
-    return SigningKey.objects.filter(Q(body__in=bodies) | Q(user__in=people)).distinct()
+def _request_out(request: KeyUnlockRequest | None) -> dict | None:
+    if request is None:
+        return None
+    return {
+        "id": request.pk,
+        "key_id": request.key_id,
+        "state": request.state,
+        "reason": request.reason,
+        "requested_by": {"id": request.requested_by_id, "name": str(request.requested_by)},
+        "requested_at": request.requested_at,
+        "decided_by": (
+            {"id": request.decided_by_id, "name": str(request.decided_by)}
+            if request.decided_by_id
+            else None
+        ),
+        "decided_at": request.decided_at,
+    }
 
 
 @router.get("/signing/keys", response={200: list[KeyOut], **ERRORS})
@@ -81,21 +92,77 @@ def key_list(request: HttpRequest):
 
 @router.get("/signing/keys/locked", response={200: list[KeyOut], **ERRORS})
 def key_list_locked(request: HttpRequest):
-    """For the secretariat: keys of their bodies locked by, or counting, wrong PINs."""
-    keys = _keys_managed_by(request.user).filter(Q(locked=True) | Q(failed_attempts__gt=0))
-    return [_key_out(k) for k in keys.select_related("user", "body")]
+    """For the secretariat and the chair: keys of their bodies locked by, or counting,
+    wrong PINs, each with the unlock request awaiting approval, if any."""
+    keys = selectors.keys_managed_by(request.user).filter(Q(locked=True) | Q(failed_attempts__gt=0))
+    pending = selectors.unlock_requests_pending(keys)
+    return [
+        {**_key_out(k), "unlock_request": _request_out(pending.get(k.pk))}
+        for k in keys.select_related("user", "body")
+    ]
 
 
-@router.post("/signing/keys/{key_id}/unlock", response={200: KeyOut, **ERRORS})
-def key_unlock(request: HttpRequest, key_id: int):
-    """Reset the wrong-PIN counter, once the secretariat has checked who the owner is.
-    The owner learns why they may not (403); anyone else, that there is no such key."""
-    key = _keys_managed_by(request.user).filter(pk=key_id).first()
+def _managed_key(request: HttpRequest, key_id: int) -> SigningKey:
+    """The owner learns why they may not (403); anyone else, that there is no such key."""
+    key = selectors.keys_managed_by(request.user).filter(pk=key_id).first()
     if key is None:
         key = SigningKey.objects.filter(pk=key_id, user=request.user).first()
     if key is None:
         raise NotFound(_("Signing key not found."))
-    return _key_out(services.key_unlock(actor=request.user, key=key))
+    return key
+
+
+@router.post("/signing/keys/{key_id}/unlock", response={200: KeyOut, **ERRORS})
+def key_unlock(request: HttpRequest, key_id: int):
+    """Reset the wrong-PIN counter, once the secretariat has checked who the owner is:
+    a personal key by a member of the secretariat other than its owner, a seal by the
+    body's chair (its secretariat asks with `unlock-request` and a second one approves)."""
+    return _key_out(services.key_unlock(actor=request.user, key=_managed_key(request, key_id)))
+
+
+@router.post("/signing/keys/{key_id}/unlock-request", response={201: UnlockRequestOut, **ERRORS})
+def key_unlock_request(request: HttpRequest, key_id: int, data: UnlockRequestIn):
+    """A member of the secretariat asks to unlock the body's seal."""
+    made = services.key_unlock_request(
+        actor=request.user, key=_managed_key(request, key_id), reason=data.reason
+    )
+    return Status(201, _request_out(made))
+
+
+def _pending_request(request: HttpRequest, request_id: int) -> KeyUnlockRequest:
+    keys = selectors.keys_managed_by(request.user)
+    found = (
+        KeyUnlockRequest.objects.filter(pk=request_id, key__in=keys)
+        .select_related("key", "requested_by", "decided_by")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("Unlock request not found."))
+    return found
+
+
+@router.post(
+    "/signing/unlock-requests/{request_id}/approve", response={200: UnlockRequestOut, **ERRORS}
+)
+def key_unlock_approve(request: HttpRequest, request_id: int):
+    """A second person (another member of the secretariat, or the chair) approves: the
+    seal is unlocked."""
+    done = services.key_unlock_approve(
+        actor=request.user, request=_pending_request(request, request_id)
+    )
+    return _request_out(done)
+
+
+@router.post(
+    "/signing/unlock-requests/{request_id}/refuse", response={200: UnlockRequestOut, **ERRORS}
+)
+def key_unlock_refuse(request: HttpRequest, request_id: int):
+    """Refused by a second person, or withdrawn by the one who asked: the seal stays
+    locked."""
+    done = services.key_unlock_refuse(
+        actor=request.user, request=_pending_request(request, request_id)
+    )
+    return _request_out(done)
 
 
 # --- Signing and verifying a version ----------------------------------------------

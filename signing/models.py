@@ -56,6 +56,9 @@ class SigningKey(models.Model):
     not_after = models.DateTimeField(_("valid until"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     failed_attempts = models.PositiveSmallIntegerField(_("wrong PINs in a row"), default=0)
+    # Attempts claimed and not yet answered by the token; they count against the limit
+    # so that parallel requests cannot send more PINs to the token than attempts remain.
+    pin_checks_pending = models.PositiveSmallIntegerField(_("PIN checks under way"), default=0)
     locked = models.BooleanField(_("locked"), default=False)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -141,3 +144,60 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.signer} · {self.signed_version}"
+
+
+class KeyUnlockRequest(models.Model):
+    """A member of the secretariat asks to unlock the body's seal; a second person (the
+    body's chair or another member of the secretariat) approves or refuses. Nobody
+    unlocks a key they use themselves."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    key = models.ForeignKey(
+        SigningKey,
+        on_delete=models.CASCADE,
+        related_name="unlock_requests",
+        verbose_name=_("key"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("key unlock request")
+        verbose_name_plural = _("key unlock requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(state="pending"),
+                name="keyunlockrequest_one_pending_per_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="pending")
+                | models.Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="keyunlockrequest_decided_has_decider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} · {self.get_state_display()}"

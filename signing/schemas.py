@@ -26,6 +26,21 @@ class CertificateOut(Schema):
     not_after: datetime
 
 
+class UnlockRequestIn(Schema):
+    reason: str = Field("", max_length=300, description="Why the seal should be unlocked.")
+
+
+class UnlockRequestOut(Schema):
+    id: int
+    key_id: int
+    state: Literal["pending", "approved", "refused", "withdrawn"]
+    reason: str
+    requested_by: NamedRef
+    requested_at: datetime
+    decided_by: NamedRef | None
+    decided_at: datetime | None
+
+
 class KeyOut(Schema):
     id: int
     kind: Literal["personal", "seal"]
@@ -37,6 +52,9 @@ class KeyOut(Schema):
     locked_at: datetime | None
     failed_attempts: int
     attempts_left: int = Field(description="Wrong PINs still allowed before the key locks.")
+    unlock_request: UnlockRequestOut | None = Field(
+        None, description="For a seal: the unlock request awaiting a second person, if any."
+    )
 
 
 class SignIn(Schema):

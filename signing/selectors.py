@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from documents.models import Document
 from people.models import Body, Membership, Role, User
-from signing.models import Signature, SigningKey
+from signing.models import KeyUnlockRequest, Signature, SigningKey
 
 
 def key_of_user(user: User) -> SigningKey | None:
@@ -52,3 +52,31 @@ def keys_visible_to(user: User) -> QuerySet[SigningKey]:
     return SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).filter(
         Q(user=user) | Q(body__in=bodies)
     )
+
+
+def is_chair(user: User, body_id: int | None) -> bool:
+    return Membership.objects.filter(
+        user=user, body_id=body_id, role=Role.CHAIR, is_active=True
+    ).exists()
+
+
+def keys_managed_by(user: User) -> QuerySet[SigningKey]:
+    """Keys whose locks this person deals with: the seals of the bodies where they are
+    secretariat or chair, and the keys of the people of the bodies where they are
+    secretariat (the services decide what they may do with each)."""
+    bodies = secretariat_bodies(user)
+    chaired = Body.objects.filter(
+        memberships__user=user, memberships__role=Role.CHAIR, memberships__is_active=True
+    )
+    people = User.objects.filter(memberships__body__in=bodies, memberships__is_active=True)
+    return SigningKey.objects.filter(
+        Q(body__in=bodies) | Q(body__in=chaired) | Q(user__in=people)
+    ).distinct()
+
+
+def unlock_requests_pending(keys: QuerySet[SigningKey]) -> dict[int, KeyUnlockRequest]:
+    """The request awaiting approval for each of these keys, by key id."""
+    pending = KeyUnlockRequest.objects.filter(
+        key__in=keys, state=KeyUnlockRequest.State.PENDING
+    ).select_related("requested_by")
+    return {r.key_id: r for r in pending}

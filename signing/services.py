@@ -2,9 +2,16 @@
 
 `version_sign` is deliberately not one transaction: a wrong PIN must be counted even
 though the signing fails, and the token, the OCSP responder and the timestamp
-authority are not held up inside a database transaction. The writes are two short
-atomic steps: counting a wrong PIN, and storing the signed version. Do not call it
-inside an outer transaction that rolls back on error, or wrong PINs go uncounted.
+authority are not held up inside a database transaction. The writes are short atomic
+steps: claiming a PIN attempt before the token sees the PIN (so parallel requests cannot
+send more wrong PINs to the token than attempts remain), settling it (a wrong PIN counts,
+a right one resets the count with the stored signature, anything else gives it back).
+Do not call it inside an outer transaction that rolls back on error, or the claim is
+lost and wrong PINs go uncounted.
+
+Nobody unlocks their own key: a personal key is unlocked by another member of the
+secretariat, a seal by the body's chair or by two members of the secretariat (one asks,
+another approves).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import aiohttp
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -29,7 +37,7 @@ from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from people.models import Body, User
 from signing import appearance, certs, pades, selectors, tokens
-from signing.models import Signature, SignatureKind, SigningKey
+from signing.models import KeyUnlockRequest, Signature, SignatureKind, SigningKey
 
 
 class _NamedBytes(io.BytesIO):
@@ -95,13 +103,49 @@ def _check_key_usable(key: SigningKey) -> None:
         raise Conflict(_("This key is no longer active."))
 
 
+def _pin_attempt_claim(*, key: SigningKey) -> None:
+    """Take one of the key's PIN attempts before the token sees the PIN.
+
+    One conditional UPDATE, committed at once: of N requests racing on the same key,
+    only as many as there are attempts left (wrong PINs so far plus checks under way
+    below SIGNING_PIN_ATTEMPTS) get one, so no more than SIGNING_PIN_ATTEMPTS wrong
+    PINs in a row ever reach the token."""
+    limit = settings.SIGNING_PIN_ATTEMPTS
+    with transaction.atomic():
+        claimed = SigningKey.objects.filter(
+            pk=key.pk,
+            locked=False,
+            status=SigningKey.Status.ACTIVE,
+            failed_attempts__lt=limit - F("pin_checks_pending"),
+        ).update(pin_checks_pending=F("pin_checks_pending") + 1)
+    if claimed:
+        return
+    key.refresh_from_db(fields=["locked", "status", "failed_attempts"])
+    _check_key_usable(key)
+    raise Conflict(
+        _("Other PIN attempts on this key are still being checked; try again in a moment.")
+    )
+
+
+def _pin_attempt_settle(*, key_id: int) -> None:
+    """End a claimed attempt that was no wrong PIN (the token is gone, the timestamp
+    service was down, a newer version appeared...): the count stays as it was."""
+    with transaction.atomic():
+        SigningKey.objects.filter(pk=key_id, pin_checks_pending__gt=0).update(
+            pin_checks_pending=F("pin_checks_pending") - 1
+        )
+
+
 @transaction.atomic
 def _pin_failed(*, actor: User, key_id: int) -> SigningKey:
+    """The token refused the PIN: the claimed attempt becomes a wrong PIN, and the key
+    locks once the wrong PINs in a row reach the limit."""
     key = SigningKey.objects.select_for_update().get(pk=key_id)
     key.failed_attempts += 1
+    key.pin_checks_pending = max(key.pin_checks_pending - 1, 0)
     if key.failed_attempts >= settings.SIGNING_PIN_ATTEMPTS:
-        key.locked, key.locked_at = True, timezone.now()
-    key.save(update_fields=["failed_attempts", "locked", "locked_at"])
+        key.locked, key.locked_at = True, key.locked_at or timezone.now()
+    key.save(update_fields=["failed_attempts", "pin_checks_pending", "locked", "locked_at"])
     audit.record(
         actor=actor,
         action="signing.pin_wrong",
@@ -124,6 +168,29 @@ def _wrong_pin_error(key: SigningKey) -> Invalid:
             "Wrong PIN; nothing was signed. %(left)d attempts left before the key locks."
         ) % {"left": left}
     return Invalid(message, fields={"pin": [message]})
+
+
+def _conflict_for(exc: BaseException) -> Conflict | None:
+    """The plain words for a signing that failed for a reason other than the PIN."""
+    if isinstance(exc, tokens.TokenMissing):
+        return Conflict(_("The key's token is not connected to this server."))
+    if isinstance(exc, tokens.TokenPinLocked):
+        return Conflict(_("The token has locked its PIN; it must be reset."))
+    if isinstance(exc, SigningError):
+        return Conflict(_("The signature could not be made: %(reason)s") % {"reason": exc})
+    if isinstance(exc, TimestampRequestError):
+        return Conflict(
+            _("The timestamp service cannot be reached; nothing was signed. Try again later.")
+        )
+    if isinstance(exc, aiohttp.ClientError | ConnectionError | TimeoutError):
+        # Fetching revocation data (CRL, OCSP) for the validation data failed.
+        return Conflict(
+            _(
+                "The certificate status service cannot be reached; nothing was signed. "
+                "Try again later."
+            )
+        )
+    return None
 
 
 def _sign_bytes(*, actor, key, data, kind, body, placement, existing, reason, pin) -> tuple:
@@ -208,6 +275,7 @@ def version_sign(
         )
     except certs.CertificateRefused as exc:
         raise Conflict(str(exc)) from exc
+    _pin_attempt_claim(key=key)
     try:
         signed, field_name, moment = _sign_bytes(
             actor=actor,
@@ -220,36 +288,25 @@ def version_sign(
             reason=reason,
             pin=pin,
         )
+        stored = _signature_store(
+            actor=actor,
+            key=key,
+            version=version,
+            data=signed,
+            kind=kind,
+            field_name=field_name,
+            moment=moment,
+        )
     except tokens.WrongPin:
         raise _wrong_pin_error(_pin_failed(actor=actor, key_id=key.pk)) from None
-    except tokens.TokenMissing as exc:
-        raise Conflict(_("The key's token is not connected to this server.")) from exc
-    except tokens.TokenPinLocked as exc:
-        raise Conflict(_("The token has locked its PIN; it must be reset.")) from exc
-    except SigningError as exc:
-        raise Conflict(_("The signature could not be made: %(reason)s") % {"reason": exc}) from exc
-    except TimestampRequestError as exc:
-        # The PIN was right (the token session opened), so the counter stays as it was.
-        raise Conflict(
-            _("The timestamp service cannot be reached; nothing was signed. Try again later.")
-        ) from exc
-    except (aiohttp.ClientError, ConnectionError, TimeoutError) as exc:
-        # Fetching revocation data (CRL, OCSP) for the validation data failed.
-        raise Conflict(
-            _(
-                "The certificate status service cannot be reached; nothing was signed. "
-                "Try again later."
-            )
-        ) from exc
-    stored = _signature_store(
-        actor=actor,
-        key=key,
-        version=version,
-        data=signed,
-        kind=kind,
-        field_name=field_name,
-        moment=moment,
-    )
+    except BaseException as exc:
+        # Not a wrong PIN (the token is gone, the timestamp service is down, a newer
+        # version appeared...): the attempt is given back.
+        _pin_attempt_settle(key_id=key.pk)
+        conflict = _conflict_for(exc)
+        if conflict is None:
+            raise
+        raise conflict from exc
     for hook in _signed_hooks:
         hook(actor=actor, version=version, signed=stored, kind=kind)
     return stored
@@ -275,10 +332,10 @@ def _signature_store(*, actor, key, version, data, kind, field_name, moment) -> 
         raise Conflict(
             _("A newer version of this document appeared while you were signing; sign that one.")
         )
-    locked_key = SigningKey.objects.select_for_update().get(pk=key.pk)
-    if locked_key.failed_attempts:
-        locked_key.failed_attempts = 0
-        locked_key.save(update_fields=["failed_attempts"])
+    # The PIN was right: its attempt is settled and the wrong PINs in a row start again.
+    SigningKey.objects.filter(pk=key.pk, pin_checks_pending__gt=0).update(
+        pin_checks_pending=F("pin_checks_pending") - 1, failed_attempts=0
+    )
     label = _("Sealed") if kind == SignatureKind.SEAL else _("Signed")
     signed_version = document_add_version(
         actor=actor,
@@ -315,29 +372,166 @@ def _signature_store(*, actor, key, version, data, kind, field_name, moment) -> 
     return signed_version
 
 
-def _may_manage(actor: User, key: SigningKey) -> bool:
-    if key.body_id is not None:
-        return selectors.is_secretariat(actor, key.body_id)
+def _ensure_may_unlock_personal(actor: User, key: SigningKey) -> None:
+    if key.user_id == actor.pk:
+        raise NotAllowed(
+            _("Nobody unlocks their own key; another member of the secretariat must do it.")
+        )
     bodies = selectors.secretariat_bodies(actor)
-    return bodies.filter(memberships__user_id=key.user_id, memberships__is_active=True).exists()
-
-
-@transaction.atomic
-def key_unlock(*, actor: User, key: SigningKey) -> SigningKey:
-    """Let the owner try PINs again, after the secretariat has checked who they are."""
-    key = SigningKey.objects.select_for_update().get(pk=key.pk)
-    if not _may_manage(actor, key):
+    if not bodies.filter(memberships__user_id=key.user_id, memberships__is_active=True).exists():
         raise NotAllowed(_("Only the secretariat of the owner's body may unlock a key."))
+
+
+def _ensure_unlockable(key: SigningKey) -> None:
     if not key.locked and not key.failed_attempts:
         raise Conflict(_("This key is not locked."))
+
+
+def _unlock(*, actor: User, key: SigningKey, details: dict) -> SigningKey:
     previous = key.failed_attempts
     key.locked, key.locked_at, key.failed_attempts = False, None, 0
-    key.save(update_fields=["locked", "locked_at", "failed_attempts"])
+    # A check lost with its process (a crash mid-signature) would hold an attempt forever.
+    key.pin_checks_pending = 0
+    key.save(update_fields=["locked", "locked_at", "failed_attempts", "pin_checks_pending"])
     audit.record(
         actor=actor,
         action="signing.key_unlocked",
         target=key,
         body_id=key.body_id,
-        details={"failed_attempts_before": previous},
+        details={"failed_attempts_before": previous, **details},
     )
     return key
+
+
+@transaction.atomic
+def key_unlock(*, actor: User, key: SigningKey) -> SigningKey:
+    """Let the owner try PINs again, after the secretariat has checked who they are.
+
+    A personal key is unlocked by a member of the secretariat of the owner's body other
+    than the owner. A seal is unlocked at once only by the body's chair; its secretariat
+    asks with `key_unlock_request` and a second person approves."""
+    key = SigningKey.objects.select_for_update().get(pk=key.pk)
+    if key.kind == SignatureKind.SEAL:
+        if not selectors.is_chair(actor, key.body_id):
+            if selectors.is_secretariat(actor, key.body_id):
+                raise NotAllowed(
+                    _(
+                        "A seal is unlocked by the body's chair, or by two members of the "
+                        "secretariat: one asks for the unlock and another approves it."
+                    )
+                )
+            raise NotAllowed(_("Only the body's chair may unlock its seal at once."))
+        _ensure_unlockable(key)
+        _requests_close(key=key, actor=actor, state=KeyUnlockRequest.State.APPROVED)
+        return _unlock(actor=actor, key=key, details={"by": "chair"})
+    _ensure_may_unlock_personal(actor, key)
+    _ensure_unlockable(key)
+    return _unlock(actor=actor, key=key, details={"by": "secretariat"})
+
+
+def _requests_close(*, key: SigningKey, actor: User, state: str) -> None:
+    key.unlock_requests.filter(state=KeyUnlockRequest.State.PENDING).update(
+        state=state, decided_by=actor, decided_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def key_unlock_request(*, actor: User, key: SigningKey, reason: str = "") -> KeyUnlockRequest:
+    """A member of the secretariat asks to unlock the body's seal; another member of the
+    secretariat or the chair must approve."""
+    key = SigningKey.objects.select_for_update().get(pk=key.pk)
+    if key.kind != SignatureKind.SEAL:
+        raise Conflict(
+            _("A personal key needs no request: another member of the secretariat unlocks it.")
+        )
+    if not selectors.is_secretariat(actor, key.body_id):
+        raise NotAllowed(_("Only the body's secretariat may ask to unlock its seal."))
+    _ensure_unlockable(key)
+    if key.unlock_requests.filter(state=KeyUnlockRequest.State.PENDING).exists():
+        raise Conflict(_("An unlock of this seal has already been asked for and awaits approval."))
+    request = KeyUnlockRequest.objects.create(key=key, requested_by=actor, reason=reason[:300])
+    audit.record(
+        actor=actor,
+        action="signing.key_unlock_requested",
+        target=key,
+        body_id=key.body_id,
+        details={"request_id": request.pk, "reason": request.reason},
+    )
+    return request
+
+
+def _request_locked(request_id: int) -> KeyUnlockRequest:
+    request = KeyUnlockRequest.objects.select_for_update().filter(pk=request_id).first()
+    if request is None:
+        raise NotFound(_("Unlock request not found."))
+    if request.state != KeyUnlockRequest.State.PENDING:
+        raise Conflict(_("This unlock request has already been decided."))
+    return request
+
+
+@transaction.atomic
+def key_unlock_approve(*, actor: User, request: KeyUnlockRequest) -> KeyUnlockRequest:
+    """The second person approves: the seal is unlocked, both names are in the trail."""
+    key = SigningKey.objects.select_for_update().get(pk=request.key_id)
+    request = _request_locked(request.pk)
+    if request.requested_by_id == actor.pk:
+        raise NotAllowed(
+            _(
+                "You asked for this unlock; another member of the secretariat or the "
+                "body's chair must approve it."
+            )
+        )
+    if not (selectors.is_secretariat(actor, key.body_id) or selectors.is_chair(actor, key.body_id)):
+        raise NotAllowed(
+            _("Only the body's chair or another member of its secretariat may approve.")
+        )
+    _ensure_unlockable(key)
+    request.state, request.decided_by, request.decided_at = (
+        KeyUnlockRequest.State.APPROVED,
+        actor,
+        timezone.now(),
+    )
+    request.save(update_fields=["state", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor,
+        action="signing.key_unlock_approved",
+        target=key,
+        body_id=key.body_id,
+        details={"request_id": request.pk, "requested_by": request.requested_by_id},
+    )
+    _unlock(
+        actor=actor,
+        key=key,
+        details={
+            "by": "two_people",
+            "request_id": request.pk,
+            "requested_by": request.requested_by_id,
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def key_unlock_refuse(*, actor: User, request: KeyUnlockRequest) -> KeyUnlockRequest:
+    """Another member of the secretariat or the chair refuses; the one who asked may
+    withdraw. The seal stays locked."""
+    request = _request_locked(request.pk)
+    body_id = request.key.body_id
+    withdrawn = request.requested_by_id == actor.pk
+    if not withdrawn and not (
+        selectors.is_secretariat(actor, body_id) or selectors.is_chair(actor, body_id)
+    ):
+        raise NotAllowed(
+            _("Only the body's chair or another member of its secretariat may refuse.")
+        )
+    state = KeyUnlockRequest.State.WITHDRAWN if withdrawn else KeyUnlockRequest.State.REFUSED
+    request.state, request.decided_by, request.decided_at = state, actor, timezone.now()
+    request.save(update_fields=["state", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor,
+        action=f"signing.key_unlock_{state}",
+        target=request.key,
+        body_id=body_id,
+        details={"request_id": request.pk, "requested_by": request.requested_by_id},
+    )
+    return request
