@@ -13,7 +13,7 @@ from archive import selectors, services
 from archive.models import Record
 from archive.views import _attachment
 from documents.http import version_response
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS, Id
 
 router = Router(tags=["archive"])
 
@@ -103,33 +103,33 @@ def search(
 
 
 @router.get("/archive/records/{record_id}", response={200: RecordDetailOut, **ERRORS})
-def detail(request: HttpRequest, record_id: int):
+def detail(request: HttpRequest, record_id: Id):
     return selectors.record_get(actor=request.user, record_id=record_id)
 
 
 @router.get("/archive/records/{record_id}/original", response={200: None, **ERRORS})
-def original(request: HttpRequest, record_id: int) -> HttpResponse:
+def original(request: HttpRequest, record_id: Id) -> HttpResponse:
     record = selectors.record_get(actor=request.user, record_id=record_id)
     data = services.record_retrieve(actor=request.user, record=record)
     return version_response(record.version, io.BytesIO(data))
 
 
 @router.get("/archive/records/{record_id}/verification", response={200: dict, **ERRORS})
-def verification(request: HttpRequest, record_id: int):
+def verification(request: HttpRequest, record_id: Id):
     record = selectors.record_get(actor=request.user, record_id=record_id)
     _data, report = services.record_verify(actor=request.user, record=record)
     return {"record": record.pk, "sha256": record.sha256, **report.as_dict()}
 
 
 @router.get("/archive/records/{record_id}/package", response={200: None, **ERRORS})
-def package(request: HttpRequest, record_id: int) -> HttpResponse:
+def package(request: HttpRequest, record_id: Id) -> HttpResponse:
     record = selectors.record_get(actor=request.user, record_id=record_id)
     data = services.record_export_package(actor=request.user, record=record)
     return _attachment(data, "application/zip", f"ho-so-luu-tru-{record.pk}.zip")
 
 
 @router.get("/archive/records/{record_id}/edxml", response={200: None, **ERRORS})
-def edxml(request: HttpRequest, record_id: int) -> HttpResponse:
+def edxml(request: HttpRequest, record_id: Id) -> HttpResponse:
     record = selectors.record_get(actor=request.user, record_id=record_id)
     data = services.record_export_edxml(actor=request.user, record=record)
     return _attachment(data, "application/xml", f"van-ban-{record.pk}.edxml")

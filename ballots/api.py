@@ -23,7 +23,7 @@ from ballots.models import Answer, Ballot
 from ballots.services_answers import answer_reopen, answer_save, answer_submit, delegation_record
 from ballots.views_files import ensure_health_viewer
 from documents.models import Document
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS, Id
 from ecabinet.errors import Invalid, NotFound
 from people.models import Body, User
 
@@ -31,25 +31,25 @@ router = Router(tags=["ballots"])
 
 
 class BallotIn(Schema):
-    body_id: int
+    body_id: Id
     subject: str = Field(max_length=300)
     summary: str = ""
     questions: list[str]
     deadline: datetime
-    recipient_ids: list[int] | None = None
-    draft_ids: list[int] = []
+    recipient_ids: list[Id] | None = None
+    draft_ids: list[Id] = []
     send_for_approval: bool = False
 
 
-class ItemIn(Schema):
+class AnswerItemIn(Schema):
     question: int
     choice: str = ""
     text: str = Field("", max_length=4000)
 
 
 class AnswerIn(Schema):
-    items: list[ItemIn] = []
-    member_id: int | None = None
+    items: list[AnswerItemIn] = []
+    member_id: Id | None = None
 
 
 class NoteIn(Schema):
@@ -57,12 +57,12 @@ class NoteIn(Schema):
 
 
 class DelegationIn(Schema):
-    member_id: int
-    deputy_id: int
+    member_id: Id
+    deputy_id: Id
     reason: str = Field(max_length=500)
 
 
-def _ballot(request: HttpRequest, ballot_id: int) -> Ballot:
+def _ballot(request: HttpRequest, ballot_id: Id) -> Ballot:
     ballot = selectors.ballot_get(pk=ballot_id)
     if ballot.is_open and ballot.deadline <= timezone.now():
         services.ballot_close_due(ballot_id=ballot.pk)
@@ -157,24 +157,24 @@ def ballot_create(request: HttpRequest, payload: BallotIn):
 
 
 @router.get("/ballots/{ballot_id}", response={200: dict, **ERRORS})
-def ballot_detail(request: HttpRequest, ballot_id: int):
+def ballot_detail(request: HttpRequest, ballot_id: Id):
     return _view(request, _ballot(request, ballot_id))
 
 
 @router.post("/ballots/{ballot_id}/submit", response={200: dict, **ERRORS})
-def ballot_submit(request: HttpRequest, ballot_id: int):
+def ballot_submit(request: HttpRequest, ballot_id: Id):
     ballot = services.ballot_submit(actor=request.user, ballot=_ballot(request, ballot_id))
     return _view(request, ballot)
 
 
 @router.post("/ballots/{ballot_id}/approve", response={200: dict, **ERRORS})
-def ballot_approve(request: HttpRequest, ballot_id: int):
+def ballot_approve(request: HttpRequest, ballot_id: Id):
     ballot = services.ballot_approve(actor=request.user, ballot=_ballot(request, ballot_id))
     return _view(request, ballot)
 
 
 @router.post("/ballots/{ballot_id}/return", response={200: dict, **ERRORS})
-def ballot_return(request: HttpRequest, ballot_id: int, payload: NoteIn):
+def ballot_return(request: HttpRequest, ballot_id: Id, payload: NoteIn):
     ballot = _ballot(request, ballot_id)
     return _view(
         request, services.ballot_return(actor=request.user, ballot=ballot, note=payload.note)
@@ -186,7 +186,7 @@ def _items(payload: AnswerIn) -> dict[int, tuple[str, str]]:
 
 
 @router.put("/ballots/{ballot_id}/answer", response={200: dict, **ERRORS})
-def answer_draft(request: HttpRequest, ballot_id: int, payload: AnswerIn):
+def answer_draft(request: HttpRequest, ballot_id: Id, payload: AnswerIn):
     """Save a draft of my answer (or, with member_id, of the member I answer for)."""
     ballot = _ballot(request, ballot_id)
     member = _person(payload.member_id, "member_id")
@@ -195,7 +195,7 @@ def answer_draft(request: HttpRequest, ballot_id: int, payload: AnswerIn):
 
 
 @router.post("/ballots/{ballot_id}/answer/submit", response={200: dict, **ERRORS})
-def answer_final(request: HttpRequest, ballot_id: int, payload: AnswerIn):
+def answer_final(request: HttpRequest, ballot_id: Id, payload: AnswerIn):
     ballot = _ballot(request, ballot_id)
     member = _person(payload.member_id, "member_id")
     answer = answer_submit(actor=request.user, ballot=ballot, items=_items(payload), member=member)
@@ -209,7 +209,7 @@ def answer_final(request: HttpRequest, ballot_id: int, payload: AnswerIn):
 
 
 @router.post("/ballots/{ballot_id}/delegations", response={201: dict, **ERRORS})
-def delegation_add(request: HttpRequest, ballot_id: int, payload: DelegationIn):
+def delegation_add(request: HttpRequest, ballot_id: Id, payload: DelegationIn):
     ballot = _ballot(request, ballot_id)
     delegation = delegation_record(
         actor=request.user,
@@ -225,7 +225,7 @@ def delegation_add(request: HttpRequest, ballot_id: int, payload: DelegationIn):
 
 
 @router.post("/ballots/{ballot_id}/answers/{answer_id}/reopen", response={200: dict, **ERRORS})
-def answer_reopen_api(request: HttpRequest, ballot_id: int, answer_id: int, payload: NoteIn):
+def answer_reopen_api(request: HttpRequest, ballot_id: Id, answer_id: Id, payload: NoteIn):
     ballot = _ballot(request, ballot_id)
     answer = get_object_or_404(Answer, pk=answer_id, ballot=ballot)
     answer = answer_reopen(actor=request.user, answer=answer, reason=payload.note)
@@ -233,7 +233,7 @@ def answer_reopen_api(request: HttpRequest, ballot_id: int, answer_id: int, payl
 
 
 @router.get("/ballots/{ballot_id}/live", response={200: dict, **ERRORS})
-def ballot_live(request: HttpRequest, ballot_id: int):
+def ballot_live(request: HttpRequest, ballot_id: Id):
     ballot = _ballot(request, ballot_id)
     access = ensure_can_view(user=request.user, ballot=ballot)
     if not access.sees_all_answers:
@@ -241,7 +241,7 @@ def ballot_live(request: HttpRequest, ballot_id: int):
     return ballot_live_snapshot(request=request, ballot=ballot, access=access)
 
 
-def _export(request: HttpRequest, ballot_id: int) -> dict:
+def _export(request: HttpRequest, ballot_id: Id) -> dict:
     ballot = _ballot(request, ballot_id)
     if not ensure_can_view(user=request.user, ballot=ballot).sees_all_answers:
         raise NotFound(_("Ballot not found."))
@@ -260,12 +260,12 @@ def _export(request: HttpRequest, ballot_id: int) -> dict:
 
 
 @router.get("/ballots/{ballot_id}/result.json", response={200: dict, **ERRORS})
-def result_json(request: HttpRequest, ballot_id: int):
+def result_json(request: HttpRequest, ballot_id: Id):
     return _export(request, ballot_id)
 
 
 @router.get("/ballots/{ballot_id}/result.csv", response={200: None, **ERRORS})
-def result_csv(request: HttpRequest, ballot_id: int):
+def result_csv(request: HttpRequest, ballot_id: Id):
     """One row per question (counts and outcome), a blank line, one row per recipient."""
     data = _export(request, ballot_id)
     out = io.StringIO()

@@ -18,12 +18,12 @@ from circulation.schemas import (
     DraftIn,
     DraftList,
     DraftOut,
-    VersionIn,
-    VersionOut,
+    DraftVersionIn,
+    DraftVersionOut,
 )
 from circulation.selectors import circulation_for, drafts_received, drafts_sent
 from documents.http import source_response, version_response
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS, Id
 from ecabinet.errors import Invalid
 from people.collation import sort_people
 from people.models import Body, User
@@ -150,13 +150,13 @@ def draft_start(request: HttpRequest, file: File[UploadedFile], data: Form[Draft
 
 
 @router.get("/drafts/{draft_id}", response={200: DraftOut, **ERRORS})
-def draft_detail(request: HttpRequest, draft_id: int):
+def draft_detail(request: HttpRequest, draft_id: Id):
     circulation, access = circulation_for(user=request.user, pk=draft_id)
     return _detail(circulation, access)
 
 
 @router.post("/drafts/{draft_id}/comments", response={201: CommentOut, **ERRORS})
-def comment_add(request: HttpRequest, draft_id: int, data: CommentIn):
+def comment_add(request: HttpRequest, draft_id: Id, data: CommentIn):
     circulation, _access = circulation_for(user=request.user, pk=draft_id)
     comment = services.comment_add(
         actor=request.user,
@@ -168,9 +168,9 @@ def comment_add(request: HttpRequest, draft_id: int, data: CommentIn):
     return Status(201, _comment(comment))
 
 
-@router.post("/drafts/{draft_id}/versions", response={201: VersionOut, **ERRORS})
+@router.post("/drafts/{draft_id}/versions", response={201: DraftVersionOut, **ERRORS})
 def version_add(
-    request: HttpRequest, draft_id: int, file: File[UploadedFile], data: Form[VersionIn]
+    request: HttpRequest, draft_id: Id, file: File[UploadedFile], data: Form[DraftVersionIn]
 ):
     """A new version (PDF or .docx); `answers` lists the comment ids it answers."""
     circulation, _access = circulation_for(user=request.user, pk=draft_id)
@@ -186,7 +186,7 @@ def version_add(
 
 
 @router.post("/drafts/{draft_id}/close", response={200: DraftOut, **ERRORS})
-def draft_close(request: HttpRequest, draft_id: int):
+def draft_close(request: HttpRequest, draft_id: Id):
     circulation, _access = circulation_for(user=request.user, pk=draft_id)
     services.circulation_close(actor=request.user, circulation=circulation)
     circulation, access = circulation_for(user=request.user, pk=draft_id)
@@ -194,7 +194,7 @@ def draft_close(request: HttpRequest, draft_id: int):
 
 
 @router.get("/drafts/{draft_id}/diff", response={200: DiffOut, **ERRORS})
-def draft_diff(request: HttpRequest, draft_id: int, a: int, b: int):
+def draft_diff(request: HttpRequest, draft_id: Id, a: int, b: int):
     """What changed in the text from version `a` to version `b` (pdftotext, difflib)."""
     circulation, _access = circulation_for(user=request.user, pk=draft_id)
     diff = services.circulation_compare(
@@ -206,7 +206,7 @@ def draft_diff(request: HttpRequest, draft_id: int, a: int, b: int):
 @router.get(
     "/drafts/{draft_id}/versions/{number}/file", response=ERRORS, openapi_extra=PDF_RESPONSE
 )
-def version_file(request: HttpRequest, draft_id: int, number: int, original: bool = False):
+def version_file(request: HttpRequest, draft_id: Id, number: int, original: bool = False):
     circulation, _access = circulation_for(user=request.user, pk=draft_id)
     version, handle = services.circulation_open_version(
         actor=request.user, circulation=circulation, number=number, original=original
@@ -215,7 +215,7 @@ def version_file(request: HttpRequest, draft_id: int, number: int, original: boo
 
 
 @router.get("/drafts/{draft_id}/versions/{number}/source", response=ERRORS)
-def version_source(request: HttpRequest, draft_id: int, number: int):
+def version_source(request: HttpRequest, draft_id: Id, number: int):
     """The Word .docx the version was converted from (404 for a PDF upload)."""
     circulation, _access = circulation_for(user=request.user, pk=draft_id)
     version, handle = services.circulation_open_source(
@@ -229,14 +229,14 @@ def version_source(request: HttpRequest, draft_id: int, number: int):
 # its seal (signing.services.version_sign checks the key and the order).
 
 
-def _draft_version(request: HttpRequest, draft_id: int, number: int):
+def _draft_version(request: HttpRequest, draft_id: Id, number: int):
     circulation, access = circulation_for(user=request.user, pk=draft_id)
     ensure_opens(access)
     return circulation, signing_api.version_numbered(circulation.document, number)
 
 
 @router.post("/drafts/{draft_id}/versions/{number}/sign", response={201: SignOut, **ERRORS})
-def draft_version_sign(request: HttpRequest, draft_id: int, number: int, data: SignIn):
+def draft_version_sign(request: HttpRequest, draft_id: Id, number: int, data: SignIn):
     """Sign the latest version of a draft with my key, or (secretariat) apply the body's
     seal. A wrong PIN signs nothing and answers 422 with the attempts left."""
     circulation, version = _draft_version(request, draft_id, number)
@@ -245,7 +245,7 @@ def draft_version_sign(request: HttpRequest, draft_id: int, number: int, data: S
 
 
 @router.get("/drafts/{draft_id}/versions/{number}/verify", response={200: VerifyOut, **ERRORS})
-def draft_version_verify(request: HttpRequest, draft_id: int, number: int):
+def draft_version_verify(request: HttpRequest, draft_id: Id, number: int):
     """The same report as the verify page, for the stored bytes of the version."""
     _circulation, version = _draft_version(request, draft_id, number)
     return signing_api.version_verify_json(request, version)

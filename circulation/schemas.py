@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from documents.models import Confidentiality, DocumentType, Urgency
+from ecabinet.api_types import Id
 
 
 def _choice(choices, default=...):
@@ -19,7 +20,7 @@ class PersonOut(Schema):
     name: str
 
 
-class VersionOut(Schema):
+class DraftVersionOut(Schema):
     number: int
     original_filename: str
     size: int
@@ -69,7 +70,7 @@ class DraftOut(DraftBrief):
     can_comment: bool
     can_manage: bool
     can_open: bool
-    versions: list[VersionOut]
+    versions: list[DraftVersionOut]
     comments: list[CommentOut]
 
 
@@ -81,7 +82,7 @@ class DraftList(Schema):
 class DraftIn(Schema):
     """Sent as multipart form fields with the file (PDF or .docx)."""
 
-    body_id: int
+    body_id: Id
     doc_type: str = _choice(DocumentType)
     number_symbol: str = Field("", max_length=100)
     summary: str = Field(max_length=500)
@@ -90,12 +91,12 @@ class DraftIn(Schema):
     urgency: str = _choice(Urgency, Urgency.NORMAL.value)
     deadline: datetime
     request: str = ""
-    recipient_ids: list[int] | None = None  # None: every member of the body
+    recipient_ids: list[Id] | None = None  # None: every member of the body
 
 
-class VersionIn(Schema):
+class DraftVersionIn(Schema):
     note: str = Field("", max_length=300)
-    answers: list[int] = []
+    answers: list[Id] = []
 
 
 class CommentIn(Schema):

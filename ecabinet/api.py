@@ -17,24 +17,15 @@ import logging
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from ecabinet.errors import ServiceError
 
 logger = logging.getLogger(__name__)
-
-
-class ErrorOut(Schema):
-    error: str
-    detail: str
-    fields: dict[str, list[str]] = {}
-
-
-# Documented on every operation: what a client must be ready to read.
-ERRORS = {frozenset({400, 401, 403, 404, 409, 413, 422}): ErrorOut}
 
 api = NinjaAPI(
     title="e-Cabinet API",
@@ -91,6 +82,21 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # ninja raises these for an unreadable body (400) and a failed CSRF check (403).
     codes = {400: "bad_request", 403: "forbidden", 429: "throttled"}
     return _error(request, exc.status_code, codes.get(exc.status_code, "error"), exc.message)
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A multipart body without its boundary (or cut short) cannot be read; the CSRF check
+    # is the first to try, even before the session is looked at.
+    detail = _("The form data cannot be read: the multipart body or its boundary is wrong.")
+    return _error(request, 400, "bad_request", detail)
+
+
+@api.exception_handler(OverflowError)
+def _number_too_large(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # Ids are bounded in the schemas (ecabinet.api_types.Id); any other number too large
+    # for the database is refused the same way rather than crashing the request.
+    return _error(request, 422, "invalid", _("A number in the request is too large."))
 
 
 @api.exception_handler(Http404)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS, Id
 from ecabinet.errors import Invalid
 from meetings import services
 from meetings.access import (
@@ -24,9 +24,9 @@ from meetings.access import (
 )
 from meetings.models import AgendaItem, LeaveRequest, Meeting
 from meetings.schemas import (
+    AgendaItemIn,
     AgendaItemOut,
     GuestIn,
-    ItemIn,
     ItemOut,
     ItemPatch,
     ItemSummaryOut,
@@ -57,15 +57,15 @@ from people.selectors import user_bodies
 router = Router(tags=["meetings"])
 
 
-def _meeting(meeting_id: int) -> Meeting:
+def _meeting(meeting_id: Id) -> Meeting:
     return get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id)
 
 
-def _item(item_id: int) -> AgendaItem:
+def _item(item_id: Id) -> AgendaItem:
     return get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=item_id)
 
 
-def _person(field: str, user_id: int | None) -> User | None:
+def _person(field: str, user_id: Id | None) -> User | None:
     if user_id is None:
         return None
     person = User.objects.filter(pk=user_id, is_active=True).first()
@@ -92,7 +92,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn):
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingDetailOut, **ERRORS})
-def meeting_detail(request: HttpRequest, meeting_id: int):
+def meeting_detail(request: HttpRequest, meeting_id: Id):
     access = ensure_can_view(user=request.user, meeting=_meeting(meeting_id))
     agenda = agenda_for(access=access, user=request.user)
     general = meeting_papers_general(access=access, user=request.user)
@@ -100,18 +100,18 @@ def meeting_detail(request: HttpRequest, meeting_id: int):
 
 
 @router.patch("/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS})
-def meeting_update(request: HttpRequest, meeting_id: int, payload: MeetingPatch):
+def meeting_update(request: HttpRequest, meeting_id: Id, payload: MeetingPatch):
     changes = payload.dict(exclude_unset=True)
     return services.meeting_update(actor=request.user, meeting=_meeting(meeting_id), **changes)
 
 
 @router.post("/meetings/{meeting_id}/publish", response={200: MeetingOut, **ERRORS})
-def meeting_publish(request: HttpRequest, meeting_id: int):
+def meeting_publish(request: HttpRequest, meeting_id: Id):
     return services.meeting_publish(actor=request.user, meeting=_meeting(meeting_id))
 
 
 @router.post("/meetings/{meeting_id}/close", response={200: MeetingOut, **ERRORS})
-def meeting_close(request: HttpRequest, meeting_id: int):
+def meeting_close(request: HttpRequest, meeting_id: Id):
     return services.meeting_close(actor=request.user, meeting=_meeting(meeting_id))
 
 
@@ -119,7 +119,7 @@ def meeting_close(request: HttpRequest, meeting_id: int):
 
 
 @router.post("/meetings/{meeting_id}/items", response={201: ItemOut, **ERRORS})
-def item_add(request: HttpRequest, meeting_id: int, payload: ItemIn):
+def item_add(request: HttpRequest, meeting_id: Id, payload: AgendaItemIn):
     meeting = _meeting(meeting_id)
     ensure_can_manage(user=request.user, meeting=meeting)
     fields = payload.dict(exclude={"presenter_id"})
@@ -128,7 +128,7 @@ def item_add(request: HttpRequest, meeting_id: int, payload: ItemIn):
 
 
 @router.get("/items/{item_id}", response={200: AgendaItemOut, **ERRORS})
-def item_detail(request: HttpRequest, item_id: int):
+def item_detail(request: HttpRequest, item_id: Id):
     item = _item(item_id)
     access = ensure_can_see_item(user=request.user, item=item)
     view = next(v for v in agenda_for(access=access, user=request.user) if v.item.pk == item.pk)
@@ -136,7 +136,7 @@ def item_detail(request: HttpRequest, item_id: int):
 
 
 @router.patch("/items/{item_id}", response={200: ItemOut, **ERRORS})
-def item_update(request: HttpRequest, item_id: int, payload: ItemPatch):
+def item_update(request: HttpRequest, item_id: Id, payload: ItemPatch):
     item = _item(item_id)
     ensure_can_manage(user=request.user, meeting=item.meeting)
     changes = payload.dict(exclude_unset=True)
@@ -146,19 +146,19 @@ def item_update(request: HttpRequest, item_id: int, payload: ItemPatch):
 
 
 @router.delete("/items/{item_id}", response={204: None, **ERRORS})
-def item_delete(request: HttpRequest, item_id: int):
+def item_delete(request: HttpRequest, item_id: Id):
     services.item_delete(actor=request.user, item=_item(item_id))
     return Status(204, None)
 
 
 @router.post("/items/{item_id}/move", response={200: ItemOut, **ERRORS})
-def item_move(request: HttpRequest, item_id: int, payload: MoveIn):
+def item_move(request: HttpRequest, item_id: Id, payload: MoveIn):
     item = _item(item_id)
     return services.item_move(actor=request.user, item=item, to_position=payload.to_position)
 
 
 @router.post("/meetings/{meeting_id}/guests", response={201: ParticipantOut, **ERRORS})
-def guest_invite(request: HttpRequest, meeting_id: int, payload: GuestIn):
+def guest_invite(request: HttpRequest, meeting_id: Id, payload: GuestIn):
     meeting = _meeting(meeting_id)
     ensure_can_manage(user=request.user, meeting=meeting)
     guest = _person("user_id", payload.user_id)
@@ -176,19 +176,19 @@ def guest_invite(request: HttpRequest, meeting_id: int, payload: GuestIn):
 
 
 @router.put("/items/{item_id}/position", response={200: PositionOut, **ERRORS})
-def position_mark(request: HttpRequest, item_id: int, payload: PositionIn):
+def position_mark(request: HttpRequest, item_id: Id, payload: PositionIn):
     item = _item(item_id)
     return services.position_mark(actor=request.user, item=item, **payload.dict())
 
 
 @router.get("/meetings/{meeting_id}/positions", response={200: list[ItemSummaryOut], **ERRORS})
-def position_summary(request: HttpRequest, meeting_id: int):
+def position_summary(request: HttpRequest, meeting_id: Id):
     access = ensure_can_see_positions(user=request.user, meeting=_meeting(meeting_id))
     return [summary_out(s) for s in positions_summary(meeting=access.meeting)]
 
 
 @router.post("/meetings/{meeting_id}/leave", response={201: LeaveOut, **ERRORS})
-def leave_request(request: HttpRequest, meeting_id: int, payload: LeaveIn):
+def leave_request(request: HttpRequest, meeting_id: Id, payload: LeaveIn):
     meeting = _meeting(meeting_id)
     ensure_can_view(user=request.user, meeting=meeting)
     deputy = _person("deputy_id", payload.deputy_id)
@@ -199,6 +199,6 @@ def leave_request(request: HttpRequest, meeting_id: int, payload: LeaveIn):
 
 
 @router.post("/leave/{leave_id}/decide", response={200: LeaveOut, **ERRORS})
-def leave_decide(request: HttpRequest, leave_id: int, payload: LeaveDecisionIn):
+def leave_decide(request: HttpRequest, leave_id: Id, payload: LeaveDecisionIn):
     leave = get_object_or_404(LeaveRequest, pk=leave_id)
     return services.leave_decide(actor=request.user, leave=leave, **payload.dict())

@@ -10,13 +10,13 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from documents.http import version_response
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS, Id
 from ecabinet.errors import Invalid
 from meetings import services
 from meetings.access import ensure_can_manage, ensure_can_see_paper, paper_can_open
 from meetings.models import Meeting, MeetingPaper
 from meetings.paper_signing import ensure_can_sign_paper, ensure_can_verify_paper
-from meetings.schemas import PaperIn, PaperOut, VersionIn, VersionOut, paper_brief
+from meetings.schemas import PaperIn, PaperOut, PaperVersionIn, PaperVersionOut, paper_brief
 from meetings.views_papers import paper_open  # the one place that decides "original"
 from people.models import User
 from signing import api as signing_api
@@ -37,7 +37,7 @@ PDF_RESPONSE = {
 }
 
 
-def _paper(paper_id: int) -> MeetingPaper:
+def _paper(paper_id: Id) -> MeetingPaper:
     return get_object_or_404(
         MeetingPaper.objects.select_related("meeting__body", "item", "document"), pk=paper_id
     )
@@ -74,7 +74,7 @@ def _paper_inputs(meeting: Meeting, data: PaperIn) -> dict:
 
 
 @router.post("/meetings/{meeting_id}/papers", response={201: PaperOut, **ERRORS})
-def paper_add(request: HttpRequest, meeting_id: int, file: File[UploadedFile], data: Form[PaperIn]):
+def paper_add(request: HttpRequest, meeting_id: Id, file: File[UploadedFile], data: Form[PaperIn]):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id)
     ensure_can_manage(user=request.user, meeting=meeting)
     paper = services.paper_add(
@@ -87,9 +87,9 @@ def paper_add(request: HttpRequest, meeting_id: int, file: File[UploadedFile], d
     return Status(201, _paper_out(paper, can_open=True))
 
 
-@router.post("/papers/{paper_id}/versions", response={201: VersionOut, **ERRORS})
+@router.post("/papers/{paper_id}/versions", response={201: PaperVersionOut, **ERRORS})
 def paper_add_version(
-    request: HttpRequest, paper_id: int, file: File[UploadedFile], data: Form[VersionIn]
+    request: HttpRequest, paper_id: Id, file: File[UploadedFile], data: Form[PaperVersionIn]
 ):
     version = services.paper_add_version(
         actor=request.user,
@@ -102,7 +102,7 @@ def paper_add_version(
 
 
 @router.get("/papers/{paper_id}", response={200: PaperOut, **ERRORS})
-def paper_detail(request: HttpRequest, paper_id: int):
+def paper_detail(request: HttpRequest, paper_id: Id):
     """What the paper is and its versions; visible to whoever sees its agenda item.
     Whether the file itself opens (confidentiality) is in `can_open`."""
     paper = _paper(paper_id)
@@ -111,7 +111,7 @@ def paper_detail(request: HttpRequest, paper_id: int):
 
 
 @router.get("/papers/{paper_id}/file", response=ERRORS, openapi_extra=PDF_RESPONSE)
-def paper_file(request: HttpRequest, paper_id: int, v: int | None = None, original: bool = False):
+def paper_file(request: HttpRequest, paper_id: Id, v: int | None = None, original: bool = False):
     version, handle = paper_open(
         actor=request.user, paper=_paper(paper_id), version_number=v, original=original
     )
@@ -121,14 +121,14 @@ def paper_file(request: HttpRequest, paper_id: int, v: int | None = None, origin
 # --- Signing a paper's version ------------------------------------------------------
 
 
-def _paper_for_signing(paper_id: int) -> MeetingPaper:
+def _paper_for_signing(paper_id: Id) -> MeetingPaper:
     return get_object_or_404(
         MeetingPaper.objects.select_related("meeting__body", "item", "document"), pk=paper_id
     )
 
 
 @router.post("/papers/{paper_id}/versions/{number}/sign", response={201: SignOut, **ERRORS})
-def paper_version_sign(request: HttpRequest, paper_id: int, number: int, data: SignIn):
+def paper_version_sign(request: HttpRequest, paper_id: Id, number: int, data: SignIn):
     """Sign the latest version of a meeting paper: the presenter's side, the chair and
     the secretariat with their own keys; the secretariat also with the body's seal.
     The stored original is signed, never a reader's watermarked copy."""
@@ -140,7 +140,7 @@ def paper_version_sign(request: HttpRequest, paper_id: int, number: int, data: S
 
 
 @router.get("/papers/{paper_id}/versions/{number}/verify", response={200: VerifyOut, **ERRORS})
-def paper_version_verify(request: HttpRequest, paper_id: int, number: int):
+def paper_version_verify(request: HttpRequest, paper_id: Id, number: int):
     paper = _paper_for_signing(paper_id)
     ensure_can_verify_paper(user=request.user, paper=paper)
     return signing_api.version_verify_json(

@@ -12,6 +12,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from documents.models import Confidentiality, DocumentType, Urgency
+from ecabinet.api_types import Id
 from meetings.access import MeetingAccess
 from meetings.models import LeaveRequest, Meeting, MeetingPaper, Participant, Position
 from meetings.selectors import ItemSummary, ItemView
@@ -26,7 +27,7 @@ def choice(choices, default=..., **kwargs):
 
 
 class MeetingIn(Schema):
-    body_id: int
+    body_id: Id
     title: str = Field(max_length=300)
     kind: str = choice(Meeting.Kind, Meeting.Kind.REGULAR.value)
     starts_at: AwareDatetime
@@ -79,7 +80,7 @@ class MyAccessOut(Schema):
     acting_for: UserBrief | None  # the member whose seat this user takes
 
 
-class VersionOut(Schema):
+class PaperVersionOut(Schema):
     number: int
     original_filename: str
     size: int
@@ -137,11 +138,11 @@ class MeetingDetailOut(MeetingOut):
 # --- Agenda and participants -------------------------------------------------
 
 
-class ItemIn(Schema):
+class AgendaItemIn(Schema):
     title: str = Field(max_length=500)
     description: str = ""
     presenting_agency: str = Field("", max_length=200)
-    presenter_id: int | None = None
+    presenter_id: Id | None = None
     presenter_name: str = Field("", max_length=200)
     duration_minutes: int = Field(30, ge=1, le=600)
 
@@ -150,7 +151,7 @@ class ItemPatch(Schema):
     title: str = Field(None, max_length=500)
     description: str = None
     presenting_agency: str = Field(None, max_length=200)
-    presenter_id: int | None = None
+    presenter_id: Id | None = None
     presenter_name: str = Field(None, max_length=200)
     duration_minutes: int = Field(None, ge=1, le=600)
 
@@ -160,8 +161,8 @@ class MoveIn(Schema):
 
 
 class GuestIn(Schema):
-    user_id: int
-    item_ids: list[int] = Field(min_length=1)
+    user_id: Id
+    item_ids: list[Id] = Field(min_length=1)
 
 
 class ParticipantOut(Schema):
@@ -189,11 +190,11 @@ class PaperIn(Schema):
     issued_date: date | None = None
     confidentiality: str = choice(Confidentiality, Confidentiality.NORMAL.value)
     urgency: str = choice(Urgency, Urgency.NORMAL.value)
-    recipient_ids: list[int] = []
-    item_id: int | None = None
+    recipient_ids: list[Id] = []
+    item_id: Id | None = None
 
 
-class VersionIn(Schema):
+class PaperVersionIn(Schema):
     note: str = Field("", max_length=300)
 
 
@@ -203,7 +204,7 @@ class PaperOut(PaperBrief):
     issued_place: str
     issued_date: date | None
     created_at: datetime
-    versions: list[VersionOut]
+    versions: list[PaperVersionOut]
 
 
 # --- Positions and leave -----------------------------------------------------
@@ -245,7 +246,7 @@ class ItemSummaryOut(Schema):
 
 class LeaveIn(Schema):
     reason: str = Field(max_length=2000)
-    deputy_id: int | None = None
+    deputy_id: Id | None = None
 
 
 class LeaveDecisionIn(Schema):

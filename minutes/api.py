@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS, Id
 from ecabinet.errors import Invalid, NotFound
 from meetings.access import ensure_can_view
 from meetings.models import Meeting
@@ -27,12 +27,12 @@ from minutes import selectors, services
 router = Router(tags=["minutes"])
 
 
-class DraftIn(Schema):
+class MinutesDraftIn(Schema):
     content: dict[str, Any]
-    based_on: int | None = None
+    based_on: Id | None = None
 
 
-class SignIn(Schema):
+class MinutesSignIn(Schema):
     step: str = Field(max_length=20)
     pin: str = Field(max_length=64)
 
@@ -42,11 +42,11 @@ class CorrectIn(Schema):
 
 
 class ApproveIn(Schema):
-    previous_meeting_id: int
+    previous_meeting_id: Id
     title: str = Field("", max_length=500)
 
 
-def _minutes(request: HttpRequest, minutes_id: int):
+def _minutes(request: HttpRequest, minutes_id: Id):
     minutes, _access = selectors.minutes_get(actor=request.user, minutes_id=minutes_id)
     return minutes
 
@@ -62,27 +62,27 @@ def _draft_out(draft) -> dict:
 
 
 @router.get("/minutes/meeting/{meeting_id}", response={200: list[dict], **ERRORS})
-def minutes_list(request: HttpRequest, meeting_id: int):
+def minutes_list(request: HttpRequest, meeting_id: Id):
     meeting, _access = selectors.meeting_for_minutes(actor=request.user, meeting_id=meeting_id)
     return [selectors.minutes_summary(m) for m in selectors.minutes_of(meeting=meeting)]
 
 
 @router.post("/minutes/meeting/{meeting_id}/draft", response={201: dict, **ERRORS})
-def minutes_start(request: HttpRequest, meeting_id: int):
+def minutes_start(request: HttpRequest, meeting_id: Id):
     meeting, _access = selectors.meeting_for_minutes(actor=request.user, meeting_id=meeting_id)
     minutes = services.minutes_draft_start(actor=request.user, meeting=meeting)
     return Status(201, selectors.minutes_summary(minutes))
 
 
 @router.get("/minutes/{minutes_id}/drafts", response={200: list[dict], **ERRORS})
-def drafts_list(request: HttpRequest, minutes_id: int):
+def drafts_list(request: HttpRequest, minutes_id: Id):
     minutes = _minutes(request, minutes_id)
     services.ensure_secretariat(actor=request.user, meeting=minutes.meeting)
     return [_draft_out(d) for d in selectors.drafts_of(minutes=minutes)]
 
 
 @router.post("/minutes/{minutes_id}/drafts", response={201: dict, **ERRORS})
-def draft_save(request: HttpRequest, minutes_id: int, payload: DraftIn):
+def draft_save(request: HttpRequest, minutes_id: Id, payload: MinutesDraftIn):
     minutes = _minutes(request, minutes_id)
     draft = services.minutes_draft_save(
         actor=request.user, minutes=minutes, content=payload.content, based_on=payload.based_on
@@ -91,13 +91,13 @@ def draft_save(request: HttpRequest, minutes_id: int, payload: DraftIn):
 
 
 @router.post("/minutes/{minutes_id}/issue", response={200: dict, **ERRORS})
-def minutes_issue(request: HttpRequest, minutes_id: int):
+def minutes_issue(request: HttpRequest, minutes_id: Id):
     minutes = services.minutes_issue(actor=request.user, minutes=_minutes(request, minutes_id))
     return selectors.minutes_summary(minutes)
 
 
 @router.post("/minutes/{minutes_id}/sign", response={200: dict, **ERRORS})
-def minutes_sign(request: HttpRequest, minutes_id: int, payload: SignIn):
+def minutes_sign(request: HttpRequest, minutes_id: Id, payload: MinutesSignIn):
     minutes = services.minutes_sign(
         actor=request.user,
         minutes=_minutes(request, minutes_id),
@@ -108,7 +108,7 @@ def minutes_sign(request: HttpRequest, minutes_id: int, payload: SignIn):
 
 
 @router.post("/minutes/{minutes_id}/correct", response={201: dict, **ERRORS})
-def minutes_correct(request: HttpRequest, minutes_id: int, payload: CorrectIn):
+def minutes_correct(request: HttpRequest, minutes_id: Id, payload: CorrectIn):
     minutes = services.minutes_correct(
         actor=request.user, minutes=_minutes(request, minutes_id), reason=payload.reason
     )
@@ -116,7 +116,7 @@ def minutes_correct(request: HttpRequest, minutes_id: int, payload: CorrectIn):
 
 
 @router.post("/meetings/{meeting_id}/agenda/approve-minutes", response={201: dict, **ERRORS})
-def approve_minutes_item(request: HttpRequest, meeting_id: int, payload: ApproveIn):
+def approve_minutes_item(request: HttpRequest, meeting_id: Id, payload: ApproveIn):
     meeting = Meeting.objects.filter(pk=meeting_id).first()
     if meeting is None:
         raise NotFound(_("Meeting not found."))

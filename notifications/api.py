@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS, Id
 from notifications.models import Notification
 from notifications.selectors import notifications_for, notifications_unread_count
 from notifications.services import notification_mark_read
@@ -47,7 +47,7 @@ class NotificationListOut(Schema):
 
 
 class MarkReadIn(Schema):
-    id: int | None = None  # none: mark every notification read
+    id: Id | None = None  # none: mark every notification read
 
 
 class MarkReadOut(Schema):

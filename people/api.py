@@ -8,7 +8,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from ninja import Router
 from ninja.decorators import decorate_view
 
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS, Id
 from ecabinet.errors import NotFound
 from people.eligibility import deputies_of, presenters_of
 from people.models import Body
@@ -57,7 +57,7 @@ def body_list(request: HttpRequest):
 # --- Pick lists: exactly whom the services accept, in the body's protocol order ---------
 
 
-def _my_body(request: HttpRequest, body_id: int) -> Body:
+def _my_body(request: HttpRequest, body_id: Id) -> Body:
     body = user_bodies(user=request.user).filter(pk=body_id).first()
     if body is None:
         raise NotFound(_("No such body."))
@@ -65,7 +65,7 @@ def _my_body(request: HttpRequest, body_id: int) -> Body:
 
 
 @router.get("/bodies/{body_id}/deputies", response={200: list[UserOut], **ERRORS})
-def deputy_choices(request: HttpRequest, body_id: int, member_id: int):
+def deputy_choices(request: HttpRequest, body_id: Id, member_id: Id):
     """Who may stand in for this member (a written ballot's deputy, a meeting's)."""
     body = _my_body(request, body_id)
     member = body_people(body=body).filter(pk=member_id).first()
@@ -75,6 +75,6 @@ def deputy_choices(request: HttpRequest, body_id: int, member_id: int):
 
 
 @router.get("/bodies/{body_id}/presenters", response={200: list[UserOut], **ERRORS})
-def presenter_choices(request: HttpRequest, body_id: int, agency: str = ""):
+def presenter_choices(request: HttpRequest, body_id: Id, agency: str = ""):
     """Who may present an agenda item of this presenting agency (or of any, if none)."""
     return presenters_of(body=_my_body(request, body_id), agency=agency)

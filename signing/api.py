@@ -14,7 +14,7 @@ from ninja import Router, Status
 
 from documents.models import DocumentVersion
 from documents.services import version_read_original
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS, Id
 from ecabinet.errors import Conflict, NotFound
 from people.models import Body
 from signing import selectors, services
@@ -102,7 +102,7 @@ def key_list_locked(request: HttpRequest):
     ]
 
 
-def _managed_key(request: HttpRequest, key_id: int) -> SigningKey:
+def _managed_key(request: HttpRequest, key_id: Id) -> SigningKey:
     """The owner learns why they may not (403); anyone else, that there is no such key."""
     key = selectors.keys_managed_by(request.user).filter(pk=key_id).first()
     if key is None:
@@ -113,7 +113,7 @@ def _managed_key(request: HttpRequest, key_id: int) -> SigningKey:
 
 
 @router.post("/signing/keys/{key_id}/unlock", response={200: KeyOut, **ERRORS})
-def key_unlock(request: HttpRequest, key_id: int):
+def key_unlock(request: HttpRequest, key_id: Id):
     """Reset the wrong-PIN counter, once the secretariat has checked who the owner is:
     a personal key by a member of the secretariat other than its owner, a seal by the
     body's chair (its secretariat asks with `unlock-request` and a second one approves)."""
@@ -121,7 +121,7 @@ def key_unlock(request: HttpRequest, key_id: int):
 
 
 @router.post("/signing/keys/{key_id}/unlock-request", response={201: UnlockRequestOut, **ERRORS})
-def key_unlock_request(request: HttpRequest, key_id: int, data: UnlockRequestIn):
+def key_unlock_request(request: HttpRequest, key_id: Id, data: UnlockRequestIn):
     """A member of the secretariat asks to unlock the body's seal."""
     made = services.key_unlock_request(
         actor=request.user, key=_managed_key(request, key_id), reason=data.reason
@@ -129,7 +129,7 @@ def key_unlock_request(request: HttpRequest, key_id: int, data: UnlockRequestIn)
     return Status(201, _request_out(made))
 
 
-def _pending_request(request: HttpRequest, request_id: int) -> KeyUnlockRequest:
+def _pending_request(request: HttpRequest, request_id: Id) -> KeyUnlockRequest:
     keys = selectors.keys_managed_by(request.user)
     found = (
         KeyUnlockRequest.objects.filter(pk=request_id, key__in=keys)
@@ -144,7 +144,7 @@ def _pending_request(request: HttpRequest, request_id: int) -> KeyUnlockRequest:
 @router.post(
     "/signing/unlock-requests/{request_id}/approve", response={200: UnlockRequestOut, **ERRORS}
 )
-def key_unlock_approve(request: HttpRequest, request_id: int):
+def key_unlock_approve(request: HttpRequest, request_id: Id):
     """A second person (another member of the secretariat, or the chair) approves: the
     seal is unlocked."""
     done = services.key_unlock_approve(
@@ -156,7 +156,7 @@ def key_unlock_approve(request: HttpRequest, request_id: int):
 @router.post(
     "/signing/unlock-requests/{request_id}/refuse", response={200: UnlockRequestOut, **ERRORS}
 )
-def key_unlock_refuse(request: HttpRequest, request_id: int):
+def key_unlock_refuse(request: HttpRequest, request_id: Id):
     """Refused by a second person, or withdrawn by the one who asked: the seal stays
     locked."""
     done = services.key_unlock_refuse(

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS, Id
 from ecabinet.errors import Conflict, NotFound
 from ecabinet.realtime.commands import command_run
 from meetings.access import ensure_can_see_item
@@ -31,12 +31,12 @@ class VoteIn(Schema):
     hide_tally: bool = False
 
 
-class BallotIn(CastIn):
+class VoteBallotIn(CastIn):
     client_id: str
 
 
 class ManualIn(Schema):
-    member_id: int
+    member_id: Id
     choice: str
     reason: str = Field(max_length=500)
 
@@ -78,34 +78,34 @@ class CastOut(Schema):
     replayed: bool = False
 
 
-def _visible_vote(request: HttpRequest, vote_id: int):
+def _visible_vote(request: HttpRequest, vote_id: Id):
     vote = Vote.objects.select_related("meeting__body", "item").filter(pk=vote_id).first()
     if vote is None:
         raise NotFound(_("Vote not found."))
     return vote, ensure_can_see_item(user=request.user, item=vote.item)
 
 
-def _view(request: HttpRequest, vote_id: int) -> dict:
+def _view(request: HttpRequest, vote_id: Id) -> dict:
     vote, access = _visible_vote(request, vote_id)
     return selectors.vote_view(vote=vote, access=access)
 
 
 @router.post("/items/{item_id}/votes", response={201: VoteOut, **ERRORS})
-def vote_open(request: HttpRequest, item_id: int, payload: VoteIn):
+def vote_open(request: HttpRequest, item_id: Id, payload: VoteIn):
     item = get_object_or_404(AgendaItem, pk=item_id)
     vote = services.vote_open(actor=request.user, item=item, **payload.dict())
     return Status(201, _view(request, vote.pk))
 
 
 @router.post("/votes/{vote_id}/close", response={200: VoteOut, **ERRORS})
-def vote_close(request: HttpRequest, vote_id: int, payload: CloseIn | None = None):
+def vote_close(request: HttpRequest, vote_id: Id, payload: CloseIn | None = None):
     receipt = payload.chair_receipt if payload else None
     services.vote_close(actor=request.user, vote_id=vote_id, chair_receipt=receipt)
     return _view(request, vote_id)
 
 
 @router.post("/votes/{vote_id}/ballot", response={200: CastOut, **ERRORS})
-def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn):
+def ballot_cast(request: HttpRequest, vote_id: Id, payload: VoteBallotIn):
     vote, _access = _visible_vote(request, vote_id)
     args = payload.dict(exclude={"client_id"}, exclude_none=True)
     outcome = command_run(
@@ -119,17 +119,17 @@ def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn):
 
 
 @router.post("/votes/{vote_id}/manual", response={200: CastOut, **ERRORS})
-def ballot_record_manual(request: HttpRequest, vote_id: int, payload: ManualIn):
+def ballot_record_manual(request: HttpRequest, vote_id: Id, payload: ManualIn):
     result = services.ballot_record_manual(actor=request.user, vote_id=vote_id, **payload.dict())
     return result.as_dict()
 
 
 @router.get("/votes/{vote_id}", response={200: VoteOut, **ERRORS})
-def vote_detail(request: HttpRequest, vote_id: int):
+def vote_detail(request: HttpRequest, vote_id: Id):
     return _view(request, vote_id)
 
 
-def _closed_vote(request: HttpRequest, vote_id: int) -> Vote:
+def _closed_vote(request: HttpRequest, vote_id: Id) -> Vote:
     vote, _access = _visible_vote(request, vote_id)
     if vote.state != Vote.State.CLOSED:
         raise Conflict(_("The result can be exported once the vote is closed."))
@@ -154,7 +154,7 @@ def _export(vote: Vote) -> dict:
 
 
 @router.get("/votes/{vote_id}/result.json", response={200: dict, **ERRORS})
-def vote_result_json(request: HttpRequest, vote_id: int):
+def vote_result_json(request: HttpRequest, vote_id: Id):
     return _export(_closed_vote(request, vote_id))
 
 
@@ -187,7 +187,7 @@ RESULT_KEYS = [
 
 
 @router.get("/votes/{vote_id}/result.csv", response={200: None, **ERRORS})
-def vote_result_csv(request: HttpRequest, vote_id: int):
+def vote_result_csv(request: HttpRequest, vote_id: Id):
     """One row per seat, a blank line, then the result as key,value rows."""
     data = _export(_closed_vote(request, vote_id))
     out = io.StringIO()

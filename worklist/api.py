@@ -7,7 +7,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from ecabinet.api import ERRORS
+from ecabinet.api_types import ERRORS
 from worklist.selectors import work_for
 
 router = Router(tags=["work"])
