@@ -116,6 +116,7 @@ BOUNDED = hypothesis_settings(
     phases=[Phase.explicit, Phase.generate],
     deadline=None,
     derandomize=True,
+    database=None,  # derandomised: nothing to replay, and no .hypothesis/ folder
     suppress_health_check=list(HealthCheck),
 )
 
