@@ -115,7 +115,7 @@ def _view(request: HttpRequest, ballot: Ballot) -> dict:
 @router.get("/ballots/health", response={200: dict, **ERRORS})
 def ballots_health(request: HttpRequest):
     ensure_health_viewer(request.user)
-    return selectors.ballots_health()
+    return selectors.ballots_health(body_ids=selectors.health_bodies(request.user))
 
 
 @router.get("/ballots", response={200: list[dict], **ERRORS})

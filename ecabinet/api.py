@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,7 +36,7 @@ api = NinjaAPI(
         'methods). Errors: {"error": code, "detail": message, "fields": {field: [reasons]}}.'
     ),
     auth=django_auth,
-    docs_url="/docs",
+    docs_url="/docs" if settings.API_DOCS else None,  # off in production unless asked
     urls_namespace="api",
 )
 

@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ecabinet.middleware.UploadSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -286,6 +288,11 @@ SIGNING_SEAL_POLICY_OIDS = env_list("SIGNING_SEAL_POLICY_OIDS", [])
 # Wrong PINs in a row before the key is locked until the secretariat unlocks it.
 SIGNING_PIN_ATTEMPTS = env_int("SIGNING_PIN_ATTEMPTS", 5)
 
+# --- Secret votes (voting/secrecy.py; docs/voting.md) ----------------------------
+# Seals secret ballots' choices and keys their tokens; empty means derived from SECRET_KEY.
+# Keep it with the server's secrets, never with the database or its backups.
+VOTING_SECRET_KEY = env_str("VOTING_SECRET_KEY")
+
 # --- Audit checkpoints (ecabinet/audit/checkpoints.py; docs/audit.md) ---------
 # Every AUDIT_CHECKPOINT_SECONDS the chain's head is signed with the checkpoint key on its
 # own token (never a person's key or a body's seal: the server holds this PIN) and
@@ -372,10 +379,55 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page is framed by another site, nor by ours: the one frame we use (a paper read in
+# place) opts in to "same origin" on its own view.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if IS_PRODUCTION:
+    # The proxy terminates TLS; HTTP is only ever a redirect (docs/security.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 3600)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Content Security Policy (django-csp): our own scripts, styles, fonts and sockets only;
+# no inline script anywhere. pdf.js runs its worker from our static files and draws
+# pages with data: and blob: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+# Powerful browser features the product never uses are off (django-permissions-policy);
+# sound plays for alerts, and the paper viewer may go full screen.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "autoplay": ["self"],
+    "fullscreen": ["self"],
+}
+# The interactive API page (/api/docs) is for developers: off in production unless asked.
+API_DOCS = env_bool("API_DOCS", not IS_PRODUCTION)
 
 LOGGING = {
     "version": 1,

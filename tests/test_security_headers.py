@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
 from ballots import selectors as ballot_selectors
@@ -121,7 +123,14 @@ def test_only_the_paper_read_in_place_may_be_framed_and_only_by_our_own_pages(ca
     assert response.status_code == 200
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
-    response.close()  # the file it streams
+    # Closing the response closes the file it streams and signals the request's end,
+    # which would close the database connection the test still holds (as the test
+    # client itself avoids while it serves a request).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     page = client.get(f"/meetings/{meeting.pk}/papers/{paper.pk}/")
     assert page["X-Frame-Options"] == "DENY"
 
