@@ -151,10 +151,18 @@ def wait_for(page, script: str, arg=None, *, timeout: float = 15_000) -> None:
     """Wait until `script` (an expression or a function of `arg`) is true in the page.
     Playwright's wait_for_function polls through eval, which our Content Security Policy
     forbids; evaluate is not governed by the page's policy, so poll with it."""
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     deadline = time.monotonic() + timeout / 1000
-    while not page.evaluate(script, arg):
+    while True:
+        try:
+            if page.evaluate(script, arg):
+                return
+        except PlaywrightError as error:
+            # The page navigated (a reload, a redirect) while asked: ask the new one.
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
         if time.monotonic() > deadline:
             raise PlaywrightTimeout(f"not true within {timeout:.0f} ms: {script}")
         page.wait_for_timeout(50)
