@@ -351,6 +351,12 @@ AXES_CLIENT_IP_CALLABLE = "people.auth.client_ip"
 # tests sign in with a password alone (tests that check the factor turn it on).
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", IS_PRODUCTION)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "e-Cabinet")
+# Passkeys (WebAuthn, people/passkeys.py): the relying party's id (a domain, never an IP
+# address) and the origins ceremonies may come from; empty means the request's own host
+# name and origin. Set both in production, e.g. ecabinet.gov.vn and https://ecabinet.gov.vn.
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "")
+WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", [])
+WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", "e-Cabinet")
 
 # --- Language and time ------------------------------------------------------
 

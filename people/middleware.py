@@ -68,7 +68,7 @@ class SecondFactorMiddleware:
             and not request.user.is_verified()
             and not request.path.startswith(FACTOR_FREE_PREFIXES)
         ):
-            from people.twofactor import factor_device, factor_required
+            from people.twofactor import factor_enrolled, factor_required
 
             if factor_required(user=request.user):
                 if request.path.startswith("/api/"):
@@ -78,7 +78,7 @@ class SecondFactorMiddleware:
                     )
                 name = (
                     "people:factor_verify"
-                    if factor_device(user=request.user)
+                    if factor_enrolled(user=request.user)
                     else ("people:factor_setup")
                 )
                 return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_otp.models import Device
 
 
 class User(AbstractUser):
@@ -175,3 +176,24 @@ class FactorReset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_state_display()}"
+
+
+class Passkey(Device):
+    """A WebAuthn credential (a security key, or the tablet's or phone's own
+    authenticator) registered as a second factor (people/passkeys.py). A django-otp
+    device, so a sign-in with it verifies the session like an authenticator app's code."""
+
+    credential_id = models.BinaryField(_("credential id"), max_length=1023, unique=True)
+    public_key = models.BinaryField(_("public key"))
+    sign_count = models.PositiveBigIntegerField(_("sign count"), default=0)
+    transports = models.JSONField(_("transports"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name

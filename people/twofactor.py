@@ -1,4 +1,5 @@
-"""The second factor: an authenticator app (TOTP, django-otp) and one-use recovery codes.
+"""The second factor: an authenticator app (TOTP, django-otp) or a passkey (WebAuthn,
+people/passkeys.py), and one-use recovery codes.
 
 Who needs it: everyone who signs, votes or administers (members, chairs, deputies who
 stand in, the secretariat, archivists, staff), when TWO_FACTOR_REQUIRED is on. A person
@@ -19,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
-from people.models import Body, FactorReset, Membership, Role, User
+from people.models import Body, FactorReset, Membership, Passkey, Role, User
 from people.selectors import body_people, user_has_role
 from people.services import account_body_ids
 
@@ -38,6 +39,14 @@ def factor_required(*, user: User) -> bool:
 
 def factor_device(*, user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def factor_enrolled(*, user: User) -> bool:
+    """Whether the person has a second factor: an authenticator app or a passkey."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or Passkey.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def factor_enrolment(*, user: User) -> TOTPDevice:
@@ -61,13 +70,13 @@ def factor_confirm(*, user: User, token: str) -> list[str]:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    codes = _recovery_codes_issue(user=user)
+    codes = recovery_codes_issue(user=user)
     for body_id in account_body_ids(user):
         audit.record(actor=user, action="account.factor_enrolled", target=user, body_id=body_id)
     return codes
 
 
-def _recovery_codes_issue(*, user: User) -> list[str]:
+def recovery_codes_issue(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
@@ -126,8 +135,8 @@ def factor_reset_request(*, actor: User, body: Body, user: User) -> FactorReset:
 
 @transaction.atomic
 def factor_reset_approve(*, actor: User, reset_id: int) -> FactorReset:
-    """A second member of the secretariat approves: the person's devices and recovery
-    codes are removed and they enrol again at their next sign-in."""
+    """A second member of the secretariat approves: the person's devices, passkeys and
+    recovery codes are removed and they enrol again at their next sign-in."""
     reset = FactorReset.objects.select_for_update().filter(pk=reset_id).first()
     if reset is None:
         raise NotFound(_("No such request."))
@@ -138,6 +147,8 @@ def factor_reset_approve(*, actor: User, reset_id: int) -> FactorReset:
         raise NotAllowed(_("Another member of the secretariat must approve this reset."))
     TOTPDevice.objects.filter(user=reset.user).delete()
     StaticDevice.objects.filter(user=reset.user).delete()
+    passkeys = list(Passkey.objects.filter(user=reset.user).values_list("pk", "name"))
+    Passkey.objects.filter(user=reset.user).delete()
     reset.state, reset.approved_by, reset.decided_at = (
         FactorReset.State.DONE,
         actor,
@@ -151,6 +162,14 @@ def factor_reset_approve(*, actor: User, reset_id: int) -> FactorReset:
         body_id=reset.body_id,
         details={"reset": reset.pk, "requested_by": reset.requested_by.get_username()},
     )
+    for pk, name in passkeys:
+        audit.record(
+            actor=actor,
+            action="account.passkey_removed",
+            target=reset.user,
+            body_id=reset.body_id,
+            details={"passkey": pk, "name": name, "reset": reset.pk},
+        )
     return reset
 
 
@@ -158,9 +177,13 @@ def body_factor_state(*, body: Body) -> list[dict]:
     """For the secretariat's page: each person of the body who needs a factor, whether
     they have one, and a pending reset if any."""
     people = body_people(body=body, roles=set(FACTOR_ROLES)).distinct().order_by("username")
-    enrolled = set(
-        TOTPDevice.objects.filter(user__in=people, confirmed=True).values_list("user_id", flat=True)
-    )
+    enrolled = {
+        user_id
+        for model in (TOTPDevice, Passkey)
+        for user_id in model.objects.filter(user__in=people, confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    }
     pending = {
         r.user_id: r
         for r in FactorReset.objects.filter(

@@ -14,6 +14,15 @@ urlpatterns += [
     path("factor/setup/", views.factor_setup, name="factor_setup"),
     path("factor/verify/", views.factor_verify, name="factor_verify"),
     path(
+        "factor/passkey/register/options/",
+        views.passkey_register_options,
+        name="passkey_register_options",
+    ),
+    path("factor/passkey/register/", views.passkey_register, name="passkey_register"),
+    path("factor/passkey/options/", views.passkey_options, name="passkey_options"),
+    path("factor/passkey/verify/", views.passkey_verify, name="passkey_verify"),
+    path("factor/passkey/<int:passkey_id>/remove/", views.passkey_remove, name="passkey_remove"),
+    path(
         "bodies/<int:body_id>/factor-reset/",
         views.factor_reset_request_view,
         name="factor_reset_request",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
 from ecabinet.errors import Invalid, NotAllowed
-from people import twofactor
+from people import passkeys, twofactor
 from people.models import Body, Role, User
 from people.selectors import body_login_failures, user_has_role
 from people.services import login_unlock, password_change
@@ -95,50 +95,132 @@ def _next_url(request) -> str:
     return reverse("dashboard")
 
 
-@login_required
-@never_cache
-def factor_setup(request):
-    """Enrol an authenticator app: scan the QR code, type a code to confirm; the
-    recovery codes are shown once, here."""
-    if twofactor.factor_device(user=request.user) and not request.user.is_verified():
-        return redirect(f"{reverse('people:factor_verify')}?next={_next_url(request)}")
+def _setup_page(request, *, error: str = "", passkey_error: str = "") -> HttpResponse:
     device = twofactor.factor_enrolment(user=request.user)
-    error = ""
-    if request.method == "POST":
-        try:
-            codes = twofactor.factor_confirm(user=request.user, token=request.POST.get("token", ""))
-        except Invalid as exc:
-            error = exc.message
-        else:
-            otp_login(request, twofactor.factor_device(user=request.user))
-            context = {"codes": codes, "next": _next_url(request)}
-            return render(request, "registration/factor_codes.html", context)
     context = {
         "qr_svg": mark_safe(twofactor.factor_qr_svg(device=device)),  # noqa: S308 (segno's SVG)
         "secret": b32encode(device.bin_key).decode(),
         "error": error,
+        "passkey_error": passkey_error,
+        "passkeys": passkeys.user_passkeys(user=request.user),
         "next": _next_url(request),
     }
     return render(request, "registration/factor_setup.html", context)
 
 
+def _verify_page(request, *, error: str = "") -> HttpResponse:
+    context = {
+        "error": error,
+        "next": _next_url(request),
+        "has_passkey": passkeys.user_passkeys(user=request.user).exists(),
+    }
+    return render(request, "registration/factor_verify.html", context)
+
+
+def _may_add_factor(request) -> bool:
+    """A factor is added at enrolment, or by a session that has given its factor."""
+    return request.user.is_verified() or not twofactor.factor_enrolled(user=request.user)
+
+
+@login_required
+@never_cache
+def factor_setup(request):
+    """Enrol an authenticator app (scan the QR code, type a code to confirm) or a passkey;
+    the recovery codes are shown once, here."""
+    if not _may_add_factor(request):
+        return redirect(f"{reverse('people:factor_verify')}?next={_next_url(request)}")
+    if request.method == "POST":
+        try:
+            codes = twofactor.factor_confirm(user=request.user, token=request.POST.get("token", ""))
+        except Invalid as exc:
+            return _setup_page(request, error=exc.message)
+        otp_login(request, twofactor.factor_device(user=request.user))
+        context = {"codes": codes, "next": _next_url(request)}
+        return render(request, "registration/factor_codes.html", context)
+    return _setup_page(request)
+
+
 @login_required
 @never_cache
 def factor_verify(request):
-    if not twofactor.factor_device(user=request.user):
+    if not twofactor.factor_enrolled(user=request.user):
         return redirect(f"{reverse('people:factor_setup')}?next={_next_url(request)}")
-    error = ""
     if request.method == "POST":
         device = twofactor.factor_verify(user=request.user, token=request.POST.get("token", ""))
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
-        error = _(
-            "The code is not right. Enter the 6 digits the app shows now, or a recovery code."
+        return _verify_page(
+            request,
+            error=_(
+                "The code is not right. Enter the 6 digits the app shows now, or a recovery code."
+            ),
         )
-    return render(
-        request, "registration/factor_verify.html", {"error": error, "next": _next_url(request)}
-    )
+    return _verify_page(request)
+
+
+@login_required
+@require_POST
+@never_cache
+def passkey_register_options(request):
+    if not _may_add_factor(request):
+        raise NotAllowed(_("Give your second factor before adding a passkey."))
+    return HttpResponse(passkeys.registration_options(request), content_type="application/json")
+
+
+@login_required
+@require_POST
+@never_cache
+def passkey_register(request):
+    if not _may_add_factor(request):
+        raise NotAllowed(_("Give your second factor before adding a passkey."))
+    try:
+        passkey, codes = passkeys.passkey_register(
+            request,
+            credential=request.POST.get("credential", ""),
+            name=request.POST.get("name", ""),
+        )
+    except Invalid as exc:
+        return _setup_page(request, passkey_error=exc.message)
+    otp_login(request, passkey)
+    if codes:
+        context = {"codes": codes, "next": _next_url(request)}
+        return render(request, "registration/factor_codes.html", context)
+    messages.success(request, _("The passkey was added."))
+    return redirect(f"{reverse('people:factor_setup')}?next={_next_url(request)}")
+
+
+@login_required
+@require_POST
+@never_cache
+def passkey_options(request):
+    if not passkeys.user_passkeys(user=request.user).exists():
+        return JsonResponse({"error": "no_passkey", "detail": "", "fields": {}}, status=400)
+    return HttpResponse(passkeys.authentication_options(request), content_type="application/json")
+
+
+@login_required
+@require_POST
+@never_cache
+def passkey_verify(request):
+    try:
+        passkey = passkeys.passkey_authenticate(
+            request, credential=request.POST.get("credential", "")
+        )
+    except Invalid as exc:
+        return _verify_page(request, error=exc.message)
+    otp_login(request, passkey)
+    return redirect(_next_url(request))
+
+
+@login_required
+@require_POST
+def passkey_remove(request, passkey_id):
+    if not request.user.is_verified():
+        raise NotAllowed(_("Give your second factor before removing a passkey."))
+    passkeys.passkey_remove(actor=request.user, passkey_id=passkey_id)
+    messages.success(request, _("The passkey was removed."))
+    return redirect("people:factor_setup")
 
 
 @login_required
