@@ -235,8 +235,11 @@ def version_file_checked(
     """The stored file, open, checked against its SHA-256; a missing or altered file is
     audited and refused (Conflict). The caller closes it."""
     sha256 = sha256 or version.sha256
+    stored = getattr(version, field)
     try:
-        handle = getattr(version, field).open("rb")
+        # A handle of its own from the storage, not the field's shared one: two requests
+        # (or threads) holding the same version must not close each other's file.
+        handle = stored.storage.open(stored.name, "rb")
     except OSError as exc:
         audit.record(
             actor=actor,

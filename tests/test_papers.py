@@ -7,6 +7,7 @@ import io
 import pikepdf
 import pytest
 
+from documents import services as documents_services
 from documents.models import Document, DocumentVersion
 from ecabinet.audit.models import AuditEntry
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound, TooLarge
@@ -198,3 +199,17 @@ def test_a_stored_file_missing_on_disk_is_a_clear_error_and_reported(cabinet, me
     with pytest.raises(Conflict, match="missing"):
         services.paper_open(actor=cabinet.minister, paper=paper)
     assert AuditEntry.objects.filter(action="document.file_missing").exists()
+
+
+def test_two_readers_of_the_same_version_object_get_handles_of_their_own(
+    cabinet, meeting, real_pdf
+):
+    """Two requests holding one version (threads of one process) must not close each
+    other's file: each read gets its own handle from the storage."""
+    paper = upload(cabinet, meeting, real_pdf, item=meeting.items.first())
+    version = paper.document.versions.get()
+    first = documents_services.version_file_checked(actor=cabinet.minister, version=version)
+    second = documents_services.version_file_checked(actor=cabinet.chair, version=version)
+    first.close()
+    assert hashlib.sha256(second.read()).hexdigest() == version.sha256
+    second.close()
