@@ -11,6 +11,7 @@ from math import ceil
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -57,6 +58,23 @@ class Body(models.Model):
     )
     tie_break = models.CharField(
         _("tie-break"), max_length=20, choices=TieBreak, default=TieBreak.CHAIR_SIDE
+    )
+    agency_code = models.CharField(
+        _("agency code"),
+        max_length=13,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$",
+                _("An agency code reads like 000.00.00.G01 (QCVN 102:2016)."),
+            )
+        ],
+        help_text=_("The body's code in the national list of agency codes, e.g. 000.00.00.G01."),
+    )
+    ballot_answer_must_be_signed = models.BooleanField(
+        _("ballot answers count only when signed"),
+        default=True,
+        help_text=_("A written ballot's answer counts in the tally only once signed."),
     )
 
     class Meta:
