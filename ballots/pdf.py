@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ballots.models import Ballot, Delegation
 from ballots.tally import CHOICES, LABELS_VI, BallotTally
+from documents.pdf import pdf_metadata_settle
 from ecabinet import dates
 from people.models import Body, User
 
@@ -52,10 +53,11 @@ def _person(user: User) -> str:
     return f"{name}, {user.title}" if user.title else name
 
 
-def _write(html: str) -> bytes:
+def _write(html: str, *, moment: dt.datetime) -> bytes:
     from weasyprint import HTML  # heavy import, needed only when something is rendered
 
-    return HTML(string=html).write_pdf()
+    # Dated with the instant the paper speaks for (submitted, issued), in UTC.
+    return pdf_metadata_settle(HTML(string=html).write_pdf(), moment=moment)
 
 
 def answer_pdf(
@@ -91,7 +93,7 @@ def answer_pdf(
         "submitted_line": when(submitted_at),
         "deadline_line": when(ballot.deadline),
     }
-    return _write(render_to_string("ballots/pdf/answer.html", context))
+    return _write(render_to_string("ballots/pdf/answer.html", context), moment=submitted_at)
 
 
 def report_pdf(
@@ -111,4 +113,4 @@ def report_pdf(
         "issued_line": when(issued_at),
         "chair_line": _person(chair) if chair else "Người chủ trì",
     }
-    return _write(render_to_string("ballots/pdf/report.html", context))
+    return _write(render_to_string("ballots/pdf/report.html", context), moment=issued_at)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
 from dataclasses import dataclass
 from typing import IO
 
@@ -110,3 +112,123 @@ def pdf_refuse_oversized(pdf: pikepdf.Pdf) -> None:
 def _encrypted() -> Invalid:
     message = _("The PDF is encrypted or password-protected; upload an unprotected copy.")
     return Invalid(message, fields={"file": [message]})
+
+
+# The metadata of the PDFs we make --------------------------------------------------------
+#
+# ISO 32000 dates carry their offset, XMP dates too (ISO 8601): we write UTC. PDF/A asks the
+# /Info dictionary and the XMP packet to say the same thing; xmp:MetadataDate must move
+# whenever the metadata is rewritten (never older than xmp:ModifyDate). pyHanko rewrites both
+# on every incremental revision it writes (signature, validation data, document timestamp):
+# pdf_metadata_follow_revisions() makes those rewrites keep the same rules.
+
+
+def pdf_date(moment: dt.datetime) -> str:
+    """ "D:20261203054500+00'00'": the instant in UTC, to the second."""
+    return _utc(moment).strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        raise ValueError("a PDF date needs an aware datetime")
+    return moment.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def pdf_metadata_settle(pdf: bytes, *, moment: dt.datetime) -> bytes:
+    """Date a PDF we have just rendered: /Info CreationDate and ModDate, XMP CreateDate,
+    ModifyDate and MetadataDate, and each embedded file's CreationDate and ModDate, all
+    `moment` in UTC. No Producer or Creator on either side: the signatures' writer adds its
+    own name to both, so they keep agreeing. XMP is made from /Info where the renderer
+    wrote none. The catalogue's /AF lists each associated file once."""
+    stamp = _utc(moment)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        info = doc.docinfo
+        for key in ("/Producer", "/Creator"):
+            if key in info:
+                del info[key]
+        info["/CreationDate"] = pikepdf.String(pdf_date(stamp))
+        info["/ModDate"] = pikepdf.String(pdf_date(stamp))
+        had_xmp = "/Metadata" in doc.Root
+        with doc.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            if not had_xmp:
+                meta.load_from_docinfo(info)
+            for key in ("pdf:Producer", "xmp:CreatorTool"):
+                if key in meta:
+                    del meta[key]
+            for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+                meta[key] = stamp.isoformat()
+        _embedded_files_dated(doc, stamp)
+        _associated_files_once(doc)
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=False)
+    return out.getvalue()
+
+
+def _embedded_files_dated(doc: pikepdf.Pdf, stamp: dt.datetime) -> None:
+    for spec in doc.attachments.values():
+        for stream in spec.obj.get("/EF", {}).values():
+            params = stream.stream_dict.get("/Params")
+            if params is None:
+                params = stream.stream_dict["/Params"] = pikepdf.Dictionary()
+            params["/CreationDate"] = pikepdf.String(pdf_date(stamp))
+            params["/ModDate"] = pikepdf.String(pdf_date(stamp))
+
+
+def _associated_files_once(doc: pikepdf.Pdf) -> None:
+    if "/AF" not in doc.Root:
+        return
+    seen, kept = set(), []
+    for spec in doc.Root.AF:
+        key = spec.objgen if spec.is_indirect else id(spec)
+        if key not in seen:
+            seen.add(key)
+            kept.append(spec)
+    doc.Root.AF = pikepdf.Array(kept)
+
+
+def pdf_metadata_follow_revisions() -> None:
+    """Make every revision pyHanko writes date /ModDate, xmp:ModifyDate and
+    xmp:MetadataDate with one instant (UTC). pyHanko alone reads the clock twice (so /Info
+    and XMP can differ by a second) and leaves xmp:MetadataDate where it was. Installed
+    once per process; pyHanko offers no hook, so its writer's metadata step is wrapped."""
+    from pyhanko.pdf_utils.writer import BasePdfFileWriter
+
+    if getattr(BasePdfFileWriter._update_meta, "follows_revisions", False):
+        return
+    pyhanko_update_meta = BasePdfFileWriter._update_meta
+
+    def update_meta(writer) -> None:
+        pyhanko_update_meta(writer)
+        _revision_dated(writer, dt.datetime.now(dt.UTC))
+
+    update_meta.follows_revisions = True  # type: ignore[attr-defined]
+    BasePdfFileWriter._update_meta = update_meta
+
+
+def _revision_dated(writer, moment: dt.datetime) -> None:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata import model, xmp_xml
+
+    stamp = _utc(moment)
+    info = writer._info.get_object() if writer._info is not None else None
+    if info is not None and "/ModDate" in info:
+        info["/ModDate"] = generic.pdf_string(pdf_date(stamp))
+        writer.mark_update(writer._info)
+    stream = writer.root.get("/Metadata")
+    stream = stream.get_object() if stream is not None else None
+    if not isinstance(stream, xmp_xml.MetadataStream):
+        return
+    fields = {key: value for root in stream.xmp for key, value in root}
+    value = model.XmpValue(stamp.isoformat())
+    fields[model.XMP_MODDATE] = value
+    fields[_xmp_metadata_date()] = value
+    stream._xmp = [model.XmpStructure(fields)]
+    stream._reserialise()
+    stream._encoded_data = None
+    writer.update_container(stream)
+
+
+def _xmp_metadata_date():
+    from pyhanko.pdf_utils.metadata import model
+
+    return model.ExpandedName(ns=model.NS["xmp"], local_name="MetadataDate")

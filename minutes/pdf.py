@@ -9,7 +9,8 @@ pyHanko's incremental writer, on every signature, sets the XMP pdf:Producer to i
 name and xmp:ModifyDate to the signing time, but touches the /Info dictionary only
 where an entry exists (and appends its name to an existing /Producer). So the file
 starts with /ModDate in /Info and no Producer on either side: after each signature
-both say the same thing, as PDF/A asks.
+both say the same thing, as PDF/A asks. Every date (/Info, XMP, the embedded record's)
+is the instant of rendering in UTC; documents/pdf.py says how revisions keep them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pikepdf
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from documents.pdf import pdf_metadata_settle
 from ecabinet import dates
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -165,30 +167,6 @@ def _find_boxes(document) -> dict[str, Any]:
     return found
 
 
-def _tidy_metadata(pdf: bytes, moment: dt.datetime) -> bytes:
-    """Dates on both sides, no Producer on either (see the module docstring)."""
-    stamp = moment.astimezone(dt.UTC).replace(microsecond=0)
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        info = doc.docinfo
-        for key in ("/Producer", "/Creator"):
-            if key in info:
-                del info[key]
-        value = stamp.strftime("D:%Y%m%d%H%M%S+00'00'")
-        info["/CreationDate"] = pikepdf.String(value)
-        info["/ModDate"] = pikepdf.String(value)
-        with doc.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            for key in ("pdf:Producer", "xmp:CreatorTool"):
-                if key in meta:
-                    del meta[key]
-            iso = stamp.isoformat()
-            meta["xmp:CreateDate"] = iso
-            meta["xmp:ModifyDate"] = iso
-            meta["xmp:MetadataDate"] = iso
-        out = io.BytesIO()
-        doc.save(out, deterministic_id=False)
-    return out.getvalue()
-
-
 def render(
     *,
     facts: dict,
@@ -232,7 +210,9 @@ def render_html(html: str, *, facts: dict, moment: dt.datetime | None = None) ->
         # bytes are read by then, so the ResourceWarning says nothing about our output.
         warnings.simplefilter("ignore", ResourceWarning)
         pdf = document.write_pdf(pdf_variant="pdf/a-3b", attachments=[record])
-    return Rendered(_tidy_metadata(pdf, moment or timezone.now()), len(document.pages), boxes)
+    # Dates on both sides and on the record, no Producer (see the module docstring).
+    pdf = pdf_metadata_settle(pdf, moment=moment or timezone.now())
+    return Rendered(pdf, len(document.pages), boxes)
 
 
 def embedded_record(pdf: bytes) -> dict:

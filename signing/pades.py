@@ -21,8 +21,13 @@ from pyhanko.sign.pkcs11 import PKCS11Signer
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import StaticStampStyle
 
+from documents.pdf import pdf_metadata_follow_revisions
 from signing import certs
 from signing.appearance import Box
+
+# Each revision pyHanko writes (signature, validation data, document timestamp) dates
+# /Info and XMP with one instant and moves xmp:MetadataDate with them (documents/pdf.py).
+pdf_metadata_follow_revisions()
 
 
 @dataclass(frozen=True)
