@@ -223,7 +223,8 @@ def embedded_record(pdf: bytes) -> dict:
 
 
 def metadata_mismatches(pdf: bytes) -> list[str]:
-    """Where /Info and XMP disagree (PDF/A asks them to agree), as plain lines."""
+    """Where /Info and XMP disagree (PDF/A asks them to agree), or xmp:MetadataDate
+    stayed behind xmp:ModifyDate, as plain lines."""
     pairs = {
         "/Title": "dc:title",
         "/Author": "dc:creator",
@@ -255,6 +256,13 @@ def metadata_mismatches(pdf: bytes) -> list[str]:
                 same = left_s == str(right)
             if not same:
                 problems.append(f"{info_key}={left_s!r} but {xmp_key}={right!r}")
+        # XMP: the metadata changed no earlier than the document it describes.
+        modified, metadata = meta.get("xmp:ModifyDate"), meta.get("xmp:MetadataDate")
+        if modified is not None and (
+            metadata is None
+            or dt.datetime.fromisoformat(str(metadata)) < dt.datetime.fromisoformat(str(modified))
+        ):
+            problems.append(f"xmp:MetadataDate={metadata!r} is before xmp:ModifyDate={modified!r}")
     return problems
 
 
