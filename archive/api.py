@@ -3,19 +3,19 @@ Records of a body the caller does not archive for answer 404, as on the pages.""
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from archive import selectors, services
 from archive.models import Record
-from archive.views import _attachment
-from documents.http import version_response
-from ecabinet.api_types import ERRORS, Id
+from archive.views import _attachment, revision_response
+from ecabinet.api_types import ERRORS, MAX_ID, Id
 
 router = Router(tags=["archive"])
+RevisionNumber = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
 class RecordOut(Schema):
@@ -38,11 +38,34 @@ class RecordOut(Schema):
         return obj.body.name
 
 
+class RevisionOut(Schema):
+    number: int
+    sha256: str
+    size: int
+    previous_sha256: str
+    timestamped_at: datetime
+    protected_until: datetime
+    algorithm: str
+    created_at: datetime
+
+
 class RecordDetailOut(RecordOut):
     filename: str
     size: int
     page_count: int
     superseded_by_id: int | None
+    protected_until: datetime | None
+    revision: int  # the revision served by .../original (0: the original as filed)
+    latest_sha256: str
+
+    @staticmethod
+    def resolve_revision(obj: Record) -> int:
+        return obj.revisions.count()
+
+    @staticmethod
+    def resolve_latest_sha256(obj: Record) -> str:
+        latest = obj.revisions.order_by("-number").values_list("sha256", flat=True).first()
+        return latest or obj.sha256
 
     @staticmethod
     def resolve_filename(obj: Record) -> str:
@@ -109,9 +132,37 @@ def detail(request: HttpRequest, record_id: Id):
 
 @router.get("/archive/records/{record_id}/original", response={200: None, **ERRORS})
 def original(request: HttpRequest, record_id: Id) -> HttpResponse:
+    """The record as kept now: its latest revision (the original while it has none)."""
     record = selectors.record_get(actor=request.user, record_id=record_id)
-    data = services.record_retrieve(actor=request.user, record=record)
-    return version_response(record.version, io.BytesIO(data))
+    number, sha256, data = services.record_retrieve(actor=request.user, record=record)
+    response = revision_response(record, number, sha256, data)
+    response["X-Record-Revision"] = str(number)
+    return response
+
+
+@router.get("/archive/records/{record_id}/revisions", response={200: list[RevisionOut], **ERRORS})
+def revisions(request: HttpRequest, record_id: Id):
+    """Each renewal of the record's archive timestamps; revision 0 is the original."""
+    record = selectors.record_get(actor=request.user, record_id=record_id)
+    return selectors.record_revisions(record=record)
+
+
+@router.get("/archive/records/{record_id}/revisions/{number}", response={200: None, **ERRORS})
+def revision(request: HttpRequest, record_id: Id, number: RevisionNumber) -> HttpResponse:
+    record = selectors.record_get(actor=request.user, record_id=record_id)
+    sha256, data = services.record_retrieve_revision(
+        actor=request.user, record=record, number=number
+    )
+    response = revision_response(record, number, sha256, data)
+    response["X-Record-Revision"] = str(number)
+    return response
+
+
+@router.post("/archive/records/{record_id}/renew", response={201: RevisionOut, **ERRORS})
+def renew(request: HttpRequest, record_id: Id):
+    """Add an archive timestamp now (archivists of the record's body)."""
+    record = selectors.record_get(actor=request.user, record_id=record_id)
+    return Status(201, services.record_renew_now(actor=request.user, record=record))
 
 
 @router.get("/archive/records/{record_id}/verification", response={200: dict, **ERRORS})

@@ -60,6 +60,13 @@ class Record(models.Model):
         verbose_name=_("filed by"),
     )
     filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    # When the certificate of the TSA behind the last document timestamp of the file served
+    # now (the latest revision) ends: after it nothing proves when the record existed.
+    # Empty: no document timestamp covers it yet. Kept by archive/renewal.py.
+    protected_until = models.DateTimeField(_("protected until"), null=True, blank=True)
+    protection_algorithm = models.CharField(
+        _("timestamp digest algorithm"), max_length=20, blank=True
+    )
 
     class Meta:
         verbose_name = _("archive record")
@@ -78,6 +85,54 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}: {self.title}" if self.number else self.title
+
+
+def _revision_upload_to(instance: "RecordRevision", filename: str) -> str:
+    return f"archive/revisions/{instance.record_id}/{instance.number}-{instance.sha256}.pdf"
+
+
+class RecordRevision(models.Model):
+    """The record's file with one more archive timestamp: the previous file, byte for byte,
+    plus an incremental update with fresh validation data and a document timestamp
+    (PAdES B-LTA). The original as filed (revision 0) stays in `Record.version`; each
+    renewal adds a row and a file, never changes one."""
+
+    record = models.ForeignKey(
+        Record, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("record")
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    file = models.FileField(_("file"), upload_to=_revision_upload_to, max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    previous_sha256 = models.CharField(_("previous SHA-256"), max_length=64)
+    timestamped_at = models.DateTimeField(_("timestamped at"))
+    protected_until = models.DateTimeField(_("protected until"))
+    algorithm = models.CharField(_("timestamp digest algorithm"), max_length=20)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("renewed by"),
+    )
+    created_at = models.DateTimeField(_("renewed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("record revision")
+        verbose_name_plural = _("record revisions")
+        ordering = ["record", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "number"], name="archive_revision_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="archive_revision_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} · {self.number}"
 
 
 def _export_upload_to(instance: "ExportJob", filename: str) -> str:

@@ -1,7 +1,8 @@
 """The records package: one ZIP an archive can keep or hand over.
 
     manifest.json                 what is inside, with the SHA-256 and size of every file
-    records/<id>-<name>.pdf       each original, byte for byte
+    records/<id>-<name>.pdf       each record as kept now (its latest revision), byte for byte
+    revisions/<id>/<n>-<name>.pdf every earlier revision (0: the original as filed)
     verification/<id>.json        the signature report (signing.verify), for machines
     verification/<id>.txt         the same, for people
 
@@ -71,19 +72,40 @@ def _record_entry(record: Record, path: str, data: bytes, report: VerificationRe
     }
 
 
-def package_build(*, actor: User, items: list[tuple[Record, bytes, VerificationReport]]) -> bytes:
+def package_build(
+    *,
+    actor: User,
+    items: list[tuple[Record, bytes, VerificationReport]],
+    earlier: dict[int, list[tuple[int, bytes]]] | None = None,
+) -> bytes:
     files: dict[str, bytes] = {}
     records = []
     for record, data, report in items:
-        path = f"records/{record.pk}-{_safe_name(record.version.original_filename)}"
+        name = _safe_name(record.version.original_filename)
+        path = f"records/{record.pk}-{name}"
         files[path] = data
+        revisions = []
+        for number, old in (earlier or {}).get(record.pk, []):
+            old_path = f"revisions/{record.pk}/{number}-{name}"
+            files[old_path] = old
+            revisions.append(
+                {
+                    "revision": number,
+                    "path": old_path,
+                    "sha256": hashlib.sha256(old).hexdigest(),
+                    "size": len(old),
+                }
+            )
         files[f"verification/{record.pk}.json"] = json.dumps(
             {"record": record.pk, "sha256": record.sha256, **report.as_dict()},
             ensure_ascii=False,
             indent=2,
         ).encode()
         files[f"verification/{record.pk}.txt"] = report_text(record=record, report=report).encode()
-        records.append(_record_entry(record, path, data, report))
+        entry = _record_entry(record, path, data, report)
+        entry["revision"] = len(revisions)
+        entry["earlier_revisions"] = revisions
+        records.append(entry)
     manifest = {
         "format": FORMAT,
         "created_at": timezone.now().isoformat(),

@@ -77,6 +77,29 @@ def record_chain(*, record: Record) -> list[Record]:
         chain.append(later)
 
 
+def may_renew(*, actor: User, record: Record) -> bool:
+    """Only the archivists of the record's body add archive timestamps by hand."""
+    return Membership.objects.filter(
+        user=actor, is_active=True, role=Role.ARCHIVIST, body_id=record.body_id
+    ).exists()
+
+
+def ensure_may_renew(*, actor: User, record: Record) -> None:
+    if not may_renew(actor=actor, record=record):
+        raise NotAllowed(_("Only the archivists of this body may renew its timestamps."))
+
+
+def record_revisions(*, record: Record) -> list:
+    return list(record.revisions.select_related("created_by").order_by("number"))
+
+
+def protection_for(*, actor: User):
+    """The oldest protection date and what is due, over the records this person may see."""
+    from archive.renewal import protection_summary
+
+    return protection_summary(body_ids=archive_body_ids(actor=actor))
+
+
 @dataclass(frozen=True)
 class SearchPage:
     records: list[Record]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from archive import search
+from archive import renewal, search
 from archive.models import Record
 from archive.selectors import record_chain
 from documents.models import DocumentVersion
@@ -82,6 +82,14 @@ def record_file(
     search.index_record(
         record_id=record.pk, title=record.title, number=record.number, text=record.text
     )
+    # When its last document timestamp's TSA certificate ends (archive/renewal.py).
+    try:
+        data = renewal.revision_bytes(record=record, number=0)
+    except Conflict:
+        data = None
+    if data is not None:
+        renewal.record_protect_on_filing(record=record, data=data)
+    transaction.on_commit(renewal.schedule_renewal)
     audit.record(
         actor=actor,
         action="archive.filed",
@@ -135,25 +143,77 @@ def record_read(*, actor: User, record: Record, purpose: str) -> bytes:
     return data
 
 
-def record_retrieve(*, actor: User, record: Record) -> bytes:
-    """The original, byte for byte, for someone who may see the record (checked by the
-    caller through archive.selectors.record_get)."""
-    data = record_read(actor=actor, record=record, purpose="archive")
-    details = {"sha256": record.sha256}
+def record_read_latest(*, actor: User, record: Record, purpose: str) -> tuple[int, str, bytes]:
+    """(revision, SHA-256, bytes) of the file the archive serves now: the latest revision
+    with renewed archive timestamps, or the original when there is none yet."""
+    if not record.revisions.exists():
+        return 0, record.sha256, record_read(actor=actor, record=record, purpose=purpose)
+    try:
+        return renewal.latest_bytes(record)
+    except Conflict:
+        _audited(actor=actor, record=record, action="archive.integrity_failed", details={})
+        raise
+
+
+def record_retrieve(*, actor: User, record: Record) -> tuple[int, str, bytes]:
+    """The file as kept now (the latest revision), byte for byte, for someone who may see
+    the record (checked by the caller through archive.selectors.record_get)."""
+    number, sha256, data = record_read_latest(actor=actor, record=record, purpose="archive")
+    details = {"sha256": sha256, "revision": number}
     _audited(actor=actor, record=record, action="archive.retrieved", details=details)
-    return data
+    return number, sha256, data
+
+
+def record_retrieve_revision(*, actor: User, record: Record, number: int) -> tuple[str, bytes]:
+    """One revision (0: the original as filed), byte for byte, audited."""
+    if number == 0:
+        data = record_read(actor=actor, record=record, purpose="archive")
+        sha256 = record.sha256
+    else:
+        try:
+            data = renewal.revision_bytes(record=record, number=number)
+        except Conflict:
+            _audited(actor=actor, record=record, action="archive.integrity_failed", details={})
+            raise
+        sha256 = hashlib.sha256(data).hexdigest()
+    details = {"sha256": sha256, "revision": number}
+    _audited(actor=actor, record=record, action="archive.retrieved", details=details)
+    return sha256, data
 
 
 def record_verify(*, actor: User, record: Record) -> tuple[bytes, VerificationReport]:
-    data = record_read(actor=actor, record=record, purpose="verify")
+    number, sha256, data = record_read_latest(actor=actor, record=record, purpose="verify")
     report = pdf_verify(data)
     _audited(
         actor=actor,
         record=record,
         action="archive.verified",
-        details={"sha256": record.sha256, "ok": report.ok, "signatures": len(report.signatures)},
+        details={
+            "sha256": sha256,
+            "ok": report.ok,
+            "signatures": len(report.signatures),
+            # Named once a record has renewed archive timestamps (archive/renewal.py).
+            **({"revision": number} if number else {}),
+        },
     )
     return data, report
+
+
+def record_renew_now(*, actor: User, record: Record):
+    """An archivist of the record's body adds an archive timestamp now (see
+    archive/renewal.py); others are refused."""
+    from archive.selectors import ensure_may_renew
+
+    ensure_may_renew(actor=actor, record=record)
+    try:
+        return renewal.record_renew(record=record, actor=actor, source="archivist")
+    except Exception as exc:
+        message = str(exc) or exc.__class__.__name__
+        details = {"error": message[:500], "source": "archivist"}
+        _audited(actor=actor, record=record, action="archive.renewal_failed", details=details)
+        if isinstance(exc, (Conflict, Invalid)):
+            raise
+        raise Conflict(_("The record could not be renewed: %(e)s") % {"e": message}) from exc
 
 
 def record_export_package(*, actor: User, record: Record) -> bytes:
@@ -163,7 +223,8 @@ def record_export_package(*, actor: User, record: Record) -> bytes:
 
     chain = record_chain(record=record)
     items = [(r, *record_verify_silently(actor=actor, record=r)) for r in chain]
-    data = package_build(actor=actor, items=items)
+    earlier = {r.pk: record_earlier_revisions(actor=actor, record=r) for r in chain}
+    data = package_build(actor=actor, items=items, earlier=earlier)
     _audited(
         actor=actor,
         record=record,
@@ -178,16 +239,27 @@ def record_export_package(*, actor: User, record: Record) -> bytes:
 
 
 def record_verify_silently(*, actor: User, record: Record) -> tuple[bytes, VerificationReport]:
-    """Read and verify as part of an export (the export's own entry records it)."""
-    data = record_read(actor=actor, record=record, purpose="export")
+    """Read the latest revision and verify it as part of an export (the export's own
+    entry records it)."""
+    _number, _sha256, data = record_read_latest(actor=actor, record=record, purpose="export")
     return data, pdf_verify(data)
+
+
+def record_earlier_revisions(*, actor: User, record: Record) -> list[tuple[int, bytes]]:
+    """Every revision before the latest, the original first (for the records package)."""
+    numbers = list(record.revisions.order_by("number").values_list("number", flat=True))
+    if not numbers:
+        return []
+    out = [(0, record_read(actor=actor, record=record, purpose="export"))]
+    out += [(n, renewal.revision_bytes(record=record, number=n)) for n in numbers[:-1]]
+    return out
 
 
 def record_export_edxml(*, actor: User, record: Record, to_name: str = "") -> bytes:
     """The record as an edXML envelope (QCVN 102:2016) with the PDF inside (archive/edxml.py)."""
     from archive.edxml import envelope_build
 
-    data = record_read(actor=actor, record=record, purpose="export")
+    _number, _sha256, data = record_read_latest(actor=actor, record=record, purpose="export")
     envelope = envelope_build(record=record, pdf=data, to_name=to_name)
     _audited(
         actor=actor,

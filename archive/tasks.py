@@ -11,3 +11,13 @@ from archive import exports
 def export_package_task(*, job_id: int) -> str:
     job = exports.export_run(job_id=job_id)
     return job.state if job is not None else "skipped"
+
+
+@task()
+def archive_renew_task() -> dict:
+    """The archive-timestamp sweep; it enqueues the next one (archive/renewal.py)."""
+    from archive import renewal
+
+    report = renewal.renew_sweep(source="task")
+    renewal.schedule_renewal()
+    return report.as_dict()

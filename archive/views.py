@@ -5,16 +5,18 @@ from __future__ import annotations
 import io
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from archive import exports, selectors, services
 from archive.forms import SearchForm
 from documents.http import version_response
-from ecabinet.errors import Invalid
+from ecabinet.errors import Conflict, Invalid
 from ecabinet.forms import add_service_errors
 from signing.words import stored_by_field
 
@@ -41,6 +43,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "result": result,
         "bodies": bodies,
         "query_string": urlencode(query),
+        "protection": selectors.protection_for(actor=request.user),
     }
     return render(request, "archive/search.html", context, status=status)
 
@@ -53,15 +56,64 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
         "record": record,
         "chain": chain,
         "exports": exports.exports_of(actor=request.user, record=record),
+        "revisions": selectors.record_revisions(record=record),
+        "may_renew": selectors.may_renew(actor=request.user, record=record),
     }
     return render(request, "archive/record.html", context)
 
 
+def revision_response(record, number: int, sha256: str, data: bytes) -> HttpResponse:
+    """A revision of a record, inline; `X-Content-SHA256` fingerprints it and
+    `X-Record-Revision` names it (0: the original as filed)."""
+    if number == 0:
+        return version_response(record.version, io.BytesIO(data))
+    stem = record.version.original_filename.rsplit(".", 1)[0] or "record"
+    response = FileResponse(
+        io.BytesIO(data), content_type="application/pdf", filename=f"{stem}-r{number}.pdf"
+    )
+    response["X-Content-SHA256"] = sha256
+    response["X-Record-Revision"] = str(number)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 def record_original(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record as kept now: its latest revision (the original while it has none)."""
     record = selectors.record_get(actor=request.user, record_id=pk)
-    data = services.record_retrieve(actor=request.user, record=record)
-    return version_response(record.version, io.BytesIO(data))
+    number, sha256, data = services.record_retrieve(actor=request.user, record=record)
+    response = revision_response(record, number, sha256, data)
+    response["X-Record-Revision"] = str(number)
+    return response
+
+
+@login_required
+def record_revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    record = selectors.record_get(actor=request.user, record_id=pk)
+    sha256, data = services.record_retrieve_revision(
+        actor=request.user, record=record, number=number
+    )
+    response = revision_response(record, number, sha256, data)
+    response["X-Record-Revision"] = str(number)
+    return response
+
+
+@login_required
+@require_POST
+def record_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    """An archivist of the body adds an archive timestamp now."""
+    record = selectors.record_get(actor=request.user, record_id=pk)
+    try:
+        revision = services.record_renew_now(actor=request.user, record=record)
+    except (Conflict, Invalid) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Revision %(n)d added: a new archive timestamp, protected until %(until)s.")
+            % {"n": revision.number, "until": revision.protected_until.date().isoformat()},
+        )
+    return redirect("archive:record", record.pk)
 
 
 @login_required

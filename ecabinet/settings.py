@@ -239,6 +239,11 @@ BALLOT_REMINDERS_HOURS = [int(h) for h in env_list("BALLOT_REMINDERS_HOURS", ["2
 BALLOT_TICK_SECONDS = env_int("BALLOT_TICK_SECONDS", 60)
 BALLOT_WORKER_STALE_SECONDS = env_int("BALLOT_WORKER_STALE_SECONDS", 180)
 
+# Archive timestamps (archive/renewal.py): a record gets a new document timestamp when its
+# last one's TSA certificate ends within this many days; the sweep runs this often.
+ARCHIVE_RENEW_MARGIN_DAYS = env_int("ARCHIVE_RENEW_MARGIN_DAYS", 365)
+ARCHIVE_RENEW_SECONDS = env_int("ARCHIVE_RENEW_SECONDS", 86400)
+
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: papers go through access-checked views
 STATIC_URL = "/static/"
@@ -287,6 +292,17 @@ SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
 SIGNING_SEAL_POLICY_OIDS = env_list("SIGNING_SEAL_POLICY_OIDS", [])
 # Wrong PINs in a row before the key is locked until the secretariat unlocks it.
 SIGNING_PIN_ATTEMPTS = env_int("SIGNING_PIN_ATTEMPTS", 5)
+# edXML envelopes (archive/edxml.py; docs/archive.md, edXML exchange) are signed with the
+# body's seal by the server, which holds this PIN of the seal token; empty: they go unsigned.
+ARCHIVE_EDXML_SEAL_PIN = env_str("ARCHIVE_EDXML_SEAL_PIN", "" if IS_PRODUCTION else "654321")
+# Contact details an envelope gives for an agency, by agency code (QCVN 102:2016 From/To).
+ARCHIVE_EDXML_CONTACTS = {
+    "000.00.00.G01": {
+        "address": "Số 1 Hoàng Hoa Thám, Ba Đình, Hà Nội",
+        "email": "vanthu@demo.ecabinet.gov.vn",
+        "website": "https://chinhphu.vn",
+    },
+}
 
 # --- Secret votes (voting/secrecy.py; docs/voting.md) ----------------------------
 # Seals secret ballots' choices and keys their tokens; empty means derived from SECRET_KEY.

@@ -14,6 +14,10 @@ tick_pid=$!
 # AUDIT_CHECKPOINT_SECONDS (docs/audit.md).
 "$PY" manage.py audit_checkpoint --loop 60 &
 checkpoint_pid=$!
-trap 'kill "$pki_pid" "$tick_pid" "$checkpoint_pid" 2>/dev/null || true' EXIT INT TERM
+# Archive: renew archive timestamps before they lapse (docs/archive.md).
+# (after a few seconds, so the TSA above is listening).
+(sleep 5 && exec "$PY" manage.py archive_renew --due --loop "${ARCHIVE_RENEW_SECONDS:-86400}") &
+renew_pid=$!
+trap 'kill "$pki_pid" "$tick_pid" "$checkpoint_pid" "$renew_pid" 2>/dev/null || true' EXIT INT TERM
 echo "e-Cabinet on http://127.0.0.1:${PORT}/"
 "$PY" -m daphne -b 127.0.0.1 -p "$PORT" ecabinet.asgi:application
