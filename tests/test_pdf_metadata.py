@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import signal
 from dataclasses import dataclass
 
@@ -15,9 +16,13 @@ import pikepdf
 import pytest
 from django.utils import timezone
 from pyhanko.pdf_utils.generic import parse_pdf_date
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
+from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from ballots import services as ballot_services
 from ballots.services_sign import answer_sign, report_issue, report_sign
+from documents.pdf import pdf_metadata_follow_revisions
 from minutes import pdf as minutes_pdf
 from minutes import services as minutes_services
 from signing.provisioning import key_provision
@@ -152,6 +157,36 @@ def test_each_signature_of_the_minutes_moves_their_dates_on_both_sides(cabinet, 
         assert dates.pdfa == "3B", step
         assert minutes_pdf.metadata_mismatches(data) == [], step
     assert minutes.state == "archived"
+    # Each revision on its own (issued, then each signature, its validation data and its
+    # document timestamp): both sides agree and the dates only move forward.
+    previous = made
+    stages = revisions(data)
+    assert len(stages) >= 1 + 2 * len(steps)
+    for number, stage in enumerate(stages):
+        dates = dates_of(stage)
+        assert_changed_at(dates, made, previous, timezone.now())
+        assert minutes_pdf.metadata_mismatches(stage) == [], number
+        previous = dates.info_modified
+
+
+def revisions(data: bytes) -> list[bytes]:
+    """The file as it stood at the end of each revision (up to each %%EOF)."""
+    return [data[: found.end()] for found in re.finditer(rb"%%EOF\r?\n?", data)]
+
+
+def test_a_document_timestamp_alone_moves_the_dates_too(cabinet, signing_settings):
+    # What an archive's renewal writes: a document timestamp, no signature.
+    pdf_metadata_follow_revisions()
+    data = version_bytes(issued(cabinet).current_version)
+    made = dates_of(data).info_created
+    start = timezone.now()
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    tsa = HTTPTimeStamper(signing_settings.SIGNING_TSA_URL, timeout=20)
+    stamped = PdfTimeStamper(tsa).timestamp_pdf(writer, "sha256").getvalue()
+    dates = dates_of(stamped)
+    assert_changed_at(dates, made, start, timezone.now())
+    assert dates.pdfa == "3B"
+    assert minutes_pdf.metadata_mismatches(stamped) == []
 
 
 def test_ballot_answers_and_reports_carry_their_creation_date(cabinet, signers, dev_pki):
