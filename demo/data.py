@@ -87,6 +87,8 @@ class BodySpec:
     place: str
     people: tuple[Person, ...]
     meeting: MeetingSpec
+    # Code in the national list of agency codes (QCVN 102:2016); demo values in its format.
+    agency_code: str = ""
 
 
 M, C, S, D = Role.MEMBER, Role.CHAIR, Role.SECRETARIAT, Role.DEPUTY  # short, for the tables
@@ -405,6 +407,7 @@ GOVERNMENT = BodySpec(
     place="Hà Nội",
     people=GOVERNMENT_PEOPLE,
     meeting=REGULAR_MEETING,
+    agency_code="000.00.00.G01",
 )
 
 LAO_CAI = BodySpec(
@@ -414,6 +417,7 @@ LAO_CAI = BodySpec(
     place="Lào Cai",
     people=LAO_CAI_PEOPLE,
     meeting=LAO_CAI_MEETING,
+    agency_code="000.00.00.H37",
 )
 
 BODIES = (GOVERNMENT, LAO_CAI)

@@ -80,6 +80,10 @@ def _body(spec: BodySpec, report: SeedReport) -> Body:
             place=spec.place,
         )
         report.bodies_created.append(body.name)
+    if spec.agency_code and body.agency_code != spec.agency_code:
+        body.agency_code = spec.agency_code
+        Body._meta.get_field("agency_code").run_validators(spec.agency_code)
+        body.save(update_fields=["agency_code"])
     return body
 
 
