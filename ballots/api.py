@@ -232,6 +232,39 @@ def answer_reopen_api(request: HttpRequest, ballot_id: Id, answer_id: Id, payloa
     return {"id": answer.pk, "state": answer.state}
 
 
+class ReportOut(Schema):
+    ballot_id: int
+    document_id: int
+    version: int
+    sha256: str
+    counted: list[str]
+    not_counted_unsigned: list[str]
+    not_answered: list[str]
+
+
+@router.post("/ballots/{ballot_id}/report", response={201: ReportOut, **ERRORS})
+def report_issue_api(request: HttpRequest, ballot_id: Id):
+    """Issue the tally report of a closed ballot (secretariat). 409 while answers that
+    would count are unsigned and the deadline has not passed, or once the report is sealed."""
+    from ballots.services_sign import report_issue
+
+    ballot = _ballot(request, ballot_id)
+    version = report_issue(actor=request.user, ballot=ballot)
+    result = selectors.ballot_result(ballot=ballot)
+    return Status(
+        201,
+        {
+            "ballot_id": ballot.pk,
+            "document_id": version.document_id,
+            "version": version.number,
+            "sha256": version.sha256,
+            "counted": result.respondents,
+            "not_counted_unsigned": result.unsigned,
+            "not_answered": result.non_respondents,
+        },
+    )
+
+
 @router.get("/ballots/{ballot_id}/live", response={200: dict, **ERRORS})
 def ballot_live(request: HttpRequest, ballot_id: Id):
     ballot = _ballot(request, ballot_id)

@@ -48,6 +48,11 @@ class Ballot(models.Model):
     members_total = models.PositiveIntegerField(_("members of the body"), null=True, blank=True)
     majority_base = models.CharField(max_length=20, blank=True)
     tie_break = models.CharField(max_length=20, blank=True)
+    # Whether an answer counts only once signed (the body's rule, frozen at opening;
+    # None on a ballot opened before the rule existed: the body's rule applies).
+    answer_must_be_signed = models.BooleanField(
+        _("answers count only when signed"), null=True, blank=True
+    )
     chair = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from ballots.models import Answer, Ballot, Delegation, Heartbeat, Reopening
 from ballots.sweep import HEARTBEAT
-from ballots.tally import AnswerRow, BallotTally, tally_compute
+from ballots.tally import SIGNED, SUBMITTED, AnswerRow, BallotTally, tally_compute
 from ecabinet.errors import NotFound
 from people.collation import sort_by_person
 from people.models import Role, User
@@ -94,6 +94,7 @@ def ballot_result(*, ballot: Ballot) -> BallotTally:
             a.member_id,
             str(a.member),
             {i.question.number: (i.choice, i.text) for i in a.items.all()},
+            SIGNED if a.state == Answer.State.SIGNED else SUBMITTED,
         )
         for a in answers
         if a.state in FINAL
@@ -109,7 +110,15 @@ def ballot_result(*, ballot: Ballot) -> BallotTally:
         majority_base=ballot.majority_base or ballot.body.majority_base,
         tie_break=ballot.tie_break or ballot.body.tie_break,
         chair_id=ballot.chair_id,
+        must_be_signed=answers_must_be_signed(ballot=ballot),
     )
+
+
+def answers_must_be_signed(*, ballot: Ballot) -> bool:
+    """The rule frozen onto the ballot when it opened; the body's own before that."""
+    if ballot.answer_must_be_signed is not None:
+        return ballot.answer_must_be_signed
+    return ballot.body.ballot_answer_must_be_signed
 
 
 def ballot_recipients(*, ballot: Ballot) -> list[dict]:

@@ -250,13 +250,18 @@ def ballot_approve(*, actor: User, ballot: Ballot) -> Ballot:
     ballot.state, ballot.approved_by, ballot.opened_at = Ballot.State.OPEN, actor, now
     ballot.members_total = body_members(body=body).count()
     ballot.majority_base, ballot.tie_break = body.majority_base, body.tie_break
+    ballot.answer_must_be_signed = body.ballot_answer_must_be_signed
     ballot.chair, ballot.return_note = actor, ""
     ballot.save()
     audit.record(
         actor=actor,
         action="ballot.opened",
         target=ballot,
-        details={"deadline": ballot.deadline, "members_total": ballot.members_total},
+        details={
+            "deadline": ballot.deadline,
+            "members_total": ballot.members_total,
+            "answer_must_be_signed": ballot.answer_must_be_signed,
+        },
     )
     _approval_settle(ballot, actor)
     notify(

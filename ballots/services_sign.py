@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from archive.services import record_file
 from ballots.access import ensure_secretariat
@@ -21,10 +22,11 @@ from ballots.events import AnswerSigned, ballot_publish
 from ballots.models import Answer, Ballot
 from ballots.pdf import report_pdf
 from ballots.selectors import ballot_result, report_signing_state
+from ballots.tally import BallotTally
 from documents.models import DocumentType, DocumentVersion
 from documents.services import document_add_version, document_create
 from documents.text import version_text
-from ecabinet import audit
+from ecabinet import audit, dates
 from ecabinet.errors import Conflict, NotAllowed, NotFound
 from notifications.alerts import alert_signature_settled, signature_key
 from notifications.services import notifications_settle
@@ -89,19 +91,65 @@ def _answer_signed(
 
 def report_issue(*, actor: User, ballot: Ballot) -> DocumentVersion:
     """The secretariat issues the tally report of a closed ballot as a PDF. Issuing again
-    adds a version (the earlier one stays)."""
+    adds a version (the earlier one stays).
+
+    Where the body's rule counts only signed answers, the report is refused while a
+    submitted answer is still unsigned and the deadline has not passed (it may yet be
+    signed); once the deadline has passed it is issued and lists such answers as not
+    counted. Both the refusal and what was left out are audited."""
     ballot = Ballot.objects.select_related("body", "chair").get(pk=ballot.pk)
     ensure_secretariat(user=actor, ballot=ballot)
     if ballot.state != Ballot.State.CLOSED:
         raise Conflict(_("The report can be issued once the ballot has closed."))
     now = timezone.now()
-    pdf = report_pdf(ballot=ballot, result=ballot_result(ballot=ballot), actor=actor, issued_at=now)
-    return _report_store(actor=actor, ballot_id=ballot.pk, pdf=pdf, now=now)
+    result = ballot_result(ballot=ballot)
+    if result.unsigned and now < ballot.deadline:
+        _report_refused(actor=actor, ballot=ballot, unsigned=result.unsigned)
+    pdf = report_pdf(ballot=ballot, result=result, actor=actor, issued_at=now)
+    return _report_store(
+        actor=actor, ballot_id=ballot.pk, pdf=pdf, now=now, result=result, signed=_signed(ballot)
+    )
+
+
+def _signed(ballot: Ballot) -> set[int]:
+    return set(ballot.answers.filter(state=Answer.State.SIGNED).values_list("pk", flat=True))
+
+
+def _report_refused(*, actor: User, ballot: Ballot, unsigned: list[str]) -> None:
+    audit.record(
+        actor=actor,
+        action="ballot.report_refused",
+        target=ballot,
+        details={"reason": "answers_unsigned", "unsigned": unsigned, "deadline": ballot.deadline},
+    )
+    raise Conflict(
+        ngettext(
+            "The report cannot be issued yet: %(n)d answer is submitted but not signed "
+            "(%(names)s), and under the body's rule only signed answers count. It can "
+            "still be signed until the deadline, %(deadline)s; after the deadline the "
+            "report lists it as not counted.",
+            "The report cannot be issued yet: %(n)d answers are submitted but not signed "
+            "(%(names)s), and under the body's rule only signed answers count. They can "
+            "still be signed until the deadline, %(deadline)s; after the deadline the "
+            "report lists them as not counted.",
+            len(unsigned),
+        )
+        % {
+            "n": len(unsigned),
+            "names": "; ".join(unsigned),
+            "deadline": dates.when(ballot.deadline),
+        }
+    )
 
 
 @transaction.atomic
-def _report_store(*, actor: User, ballot_id: int, pdf: bytes, now) -> DocumentVersion:
+def _report_store(
+    *, actor: User, ballot_id: int, pdf: bytes, now, result: BallotTally, signed: set[int]
+) -> DocumentVersion:
     ballot = Ballot.objects.select_for_update().select_related("body").get(pk=ballot_id)
+    if _signed(ballot) != signed:
+        # An answer was signed while the PDF was drawn: the drawn count is already stale.
+        raise Conflict(_("An answer was signed while the report was drawn; issue it again."))
     if report_signing_state(ballot=ballot) == "sealed":
         # The sealed report is filed in the archive: it is final.
         raise Conflict(
@@ -130,7 +178,14 @@ def _report_store(*, actor: User, ballot_id: int, pdf: bytes, now) -> DocumentVe
         actor=actor,
         action="ballot.report_issued",
         target=ballot,
-        details={"version": version.number, "sha256": version.sha256},
+        details={
+            "version": version.number,
+            "sha256": version.sha256,
+            "must_be_signed": result.must_be_signed,
+            "counted": result.respondents,
+            "not_counted_unsigned": result.unsigned,
+            "not_answered": result.non_respondents,
+        },
     )
     return version
 

@@ -5,6 +5,11 @@ Each question is decided on its own with the body's rules (voting.rules.decide):
 abstention: it is an answer, so it counts as taking part, but not as a side). On a tie
 under "the chair's side", the chair's answer to that question decides; a chair who gave
 another opinion, or did not answer, has no side, and the question fails.
+
+Which answers count is the body's rule (`Body.ballot_answer_must_be_signed`, frozen onto
+the ballot when it opens): where an answer must be signed, a submitted answer that is not
+signed is listed with its state and the reason, and counts neither as a side nor as taking
+part; where it need not be, a submitted answer counts as a signed one does.
 """
 
 from __future__ import annotations
@@ -20,6 +25,20 @@ AS_VOTE = {AGREE: YES, DISAGREE: NO, OTHER: ABSTAIN}
 # The legal text of the forms and reports is Vietnamese whatever the reader's language.
 LABELS_VI = {AGREE: "Đồng ý", DISAGREE: "Không đồng ý", OTHER: "Ý kiến khác"}
 
+# An answer's state as the tally sees it, and why it is or is not counted.
+SIGNED, SUBMITTED, NOT_ANSWERED = "signed", "submitted", "not_answered"
+STATES_VI = {
+    SIGNED: "Đã ký",
+    SUBMITTED: "Đã gửi, chưa ký",
+    NOT_ANSWERED: "Không trả lời",
+}
+REASONS_VI = {
+    "signed": "Được tính: phiếu đã ký",
+    "submitted_counts": "Được tính: quy chế không đòi hỏi phiếu phải được ký",
+    "unsigned": "Không được tính: quy chế đòi hỏi phiếu phải được ký",
+    "not_answered": "Không được tính: không trả lời trước hạn",
+}
+
 
 @dataclass(frozen=True)
 class AnswerRow:
@@ -28,6 +47,25 @@ class AnswerRow:
     member_id: int
     member: str
     choices: dict[int, tuple[str, str]]
+    state: str = SIGNED  # SIGNED or SUBMITTED
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """Every recipient in the report: their answer's state, counted or not, and why."""
+
+    member: str
+    state: str  # SIGNED, SUBMITTED or NOT_ANSWERED
+    counted: bool
+    reason: str  # a key of REASONS_VI
+
+    @property
+    def state_vi(self) -> str:
+        return STATES_VI[self.state]
+
+    @property
+    def reason_vi(self) -> str:
+        return REASONS_VI[self.reason]
 
 
 @dataclass
@@ -62,17 +100,22 @@ class QuestionTally:
 @dataclass
 class BallotTally:
     recipients: int
-    answered: int
+    answered: int  # answers received (submitted or signed), counted or not
+    counted: int  # the answers the rule counts: they take part and take sides
     members_total: int
     majority_base: str
     tie_break: str
     questions: list[QuestionTally]
     respondents: list[str]
     non_respondents: list[str]
+    # The rule applied, the submitted answers left out by it, and every recipient's line.
+    must_be_signed: bool = False
+    unsigned: list[str] = field(default_factory=list)
+    lines: list[AnswerLine] = field(default_factory=list)
 
     @property
     def not_answered(self) -> int:
-        return self.recipients - self.answered
+        return len(self.non_respondents)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -89,7 +132,24 @@ def tally_compute(
     majority_base: str,
     tie_break: str,
     chair_id: int | None,
+    must_be_signed: bool = False,
 ) -> BallotTally:
+    """`answers`: the submitted and signed answers, in the order to list them;
+    `must_be_signed`: the body's rule, whether a submitted answer must be signed to count."""
+    given = answers
+    answers = [a for a in given if a.state == SIGNED or not must_be_signed]
+    unsigned = [a.member for a in given if a.state != SIGNED and must_be_signed]
+    lines = [
+        AnswerLine(
+            member=a.member,
+            state=a.state,
+            counted=a.state == SIGNED or not must_be_signed,
+            reason="signed"
+            if a.state == SIGNED
+            else ("unsigned" if must_be_signed else "submitted_counts"),
+        )
+        for a in given
+    ] + [AnswerLine(m, NOT_ANSWERED, False, "not_answered") for m in non_respondents]
     chair_row = next((a for a in answers if a.member_id == chair_id), None)
     results = []
     for number, text in questions:
@@ -126,12 +186,16 @@ def tally_compute(
             )
         )
     return BallotTally(
-        recipients=len(answers) + len(non_respondents),
-        answered=len(answers),
+        recipients=len(given) + len(non_respondents),
+        answered=len(given),
+        counted=len(answers),
         members_total=members_total,
         majority_base=majority_base,
         tie_break=tie_break,
         questions=results,
         respondents=[a.member for a in answers],
         non_respondents=non_respondents,
+        must_be_signed=must_be_signed,
+        unsigned=unsigned,
+        lines=lines,
     )

@@ -26,7 +26,7 @@ from ballots.forms import (
 )
 from ballots.models import Answer, Ballot
 from ballots.services_answers import answer_save, answer_submit
-from ecabinet.errors import Invalid
+from ecabinet.errors import Conflict, Invalid
 from ecabinet.realtime.events import last_seq
 from people.collation import sort_by_person
 from people.models import Body, Role
@@ -195,6 +195,7 @@ def _detail(
     sign_form=None,
     report_form=None,
     my_delegation_form=None,
+    issue_refusal="",
     status=200,
 ):
     ballot, access = _visible(request, pk)
@@ -207,6 +208,7 @@ def _detail(
         "sheets": _answer_forms(request, ballot, access, bound),
         "my_answers": ballot.answers.filter(member=request.user).select_related("answered_by"),
         "reopenings": selectors.ballot_reopenings(ballot=ballot),
+        "issue_refusal": issue_refusal,
         **_sign_context(request, ballot, access, sign_form, report_form),
         **_delegation_context(request, ballot, access, my_delegation_form),
     }
@@ -300,7 +302,11 @@ def report_issue(request, pk):
     from ballots.services_sign import report_issue as issue
 
     ballot, _access = _visible(request, pk)
-    version = issue(actor=request.user, ballot=ballot)
+    try:
+        version = issue(actor=request.user, ballot=ballot)
+    except Conflict as refusal:
+        # Shown in the result card, beside the unsigned answers it names.
+        return _detail(request, pk, issue_refusal=refusal.message, status=refusal.status)
     messages.success(
         request, _("The tally report was issued (version %(n)d).") % {"n": version.number}
     )

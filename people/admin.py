@@ -41,7 +41,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "place", "majority_base", "tie_break"]
+    list_display = [
+        "name",
+        "short_name",
+        "kind",
+        "place",
+        "majority_base",
+        "tie_break",
+        "ballot_answer_must_be_signed",
+    ]
     search_fields = ["name", "short_name"]
     inlines = [MembershipInline]
 

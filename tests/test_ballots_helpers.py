@@ -36,6 +36,21 @@ def open_ballot(cabinet, **kwargs) -> Ballot:
     return services.ballot_approve(actor=cabinet.chair, ballot=ballot)
 
 
+def counting_submitted(cabinet) -> None:
+    """The body's rule set to count a submitted answer even unsigned (the Government's
+    own rule requires a signature); ballots opened afterwards keep it."""
+    cabinet.body.ballot_answer_must_be_signed = False
+    cabinet.body.save(update_fields=["ballot_answer_must_be_signed"])
+
+
+def close_after_deadline(ballot: Ballot) -> Ballot:
+    """The deadline passes (a second ago) and the ballot closes as the sweep closes it."""
+    Ballot.objects.filter(pk=ballot.pk).update(deadline=timezone.now() - dt.timedelta(seconds=1))
+    assert services.ballot_close_due(ballot_id=ballot.pk)
+    ballot.refresh_from_db()
+    return ballot
+
+
 def answer(member, ballot, *choices, actor=None, text="Đề nghị bổ sung đánh giá tác động"):
     items = {n: (c, text if c == "other" else "") for n, c in enumerate(choices, 1)}
     return answer_submit(actor=actor or member, ballot=ballot, items=items, member=member)

@@ -16,7 +16,7 @@ from ballots.models import Answer
 from ecabinet import dates
 from ecabinet.audit.models import AuditEntry
 from ecabinet.templatetags.deadlines import time_left
-from tests.test_ballots_helpers import answer, open_ballot
+from tests.test_ballots_helpers import answer, counting_submitted, open_ballot
 from tests.test_ballots_pages import client_for
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,7 @@ def not_answered(tally_html: str) -> list[str]:
 
 
 def test_the_not_answered_list_and_counts_follow_each_answer(cabinet):
+    counting_submitted(cabinet)  # the submitted answer counts at once
     ballot = open_ballot(cabinet)
     secretary = client_for(cabinet.secretary)
     everyone = sorted(str(m) for m in cabinet.members)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ballots.models import Answer, Ballot
 from tests.factories import PASSWORD
-from tests.test_ballots_helpers import answer, open_ballot, version_text
+from tests.test_ballots_helpers import answer, counting_submitted, open_ballot, version_text
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +163,7 @@ def test_the_health_page_and_json_are_for_the_secretariat(cabinet):
 
 
 def test_the_closed_ballot_page_shows_the_result_and_issues_the_report(cabinet):
+    counting_submitted(cabinet)  # the unsigned answer counts, its opinion is shown
     ballot = open_ballot(cabinet)
     answer(cabinet.minister, ballot, "agree", "other", text="Ý kiến khác của bộ")
     Ballot.objects.filter(pk=ballot.pk).update(deadline=timezone.now() - dt.timedelta(seconds=1))

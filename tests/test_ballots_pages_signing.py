@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from ballots import services
 from ballots.models import Answer, Ballot
 from documents.models import DocumentVersion
 from signing.models import Signature, SigningKey
@@ -22,7 +21,7 @@ from tests.pki_fixtures import (  # noqa: F401
     signing_settings,
     version_bytes,
 )
-from tests.test_ballots_helpers import answer, open_ballot, version_text
+from tests.test_ballots_helpers import answer, close_after_deadline, open_ballot, version_text
 from tests.test_ballots_pages import client_for
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +98,8 @@ def test_the_secretariat_signs_then_seals_the_report_on_the_ballot_page(
 ):
     key_provision(actor=None, pki=dev_pki.pki, pin=USER_PIN, user=signers.secretary)
     ballot = open_ballot(cabinet)
-    answer(signers.minister, ballot, "agree", "agree")
-    assert services.ballot_close_due(ballot_id=ballot.pk, now=ballot.deadline)
+    answer(signers.minister, ballot, "agree", "agree")  # never signed: not counted
+    close_after_deadline(ballot)
     secretary = client_for(signers.secretary)
     sign_url, seal_url = f"/ballots/{ballot.pk}/report/sign/", f"/ballots/{ballot.pk}/report/seal/"
     # Nothing to sign before the report is issued.

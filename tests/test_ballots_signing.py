@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from ballots import services
 from ballots.models import Answer
 from ballots.services_answers import answer_reopen
 from ballots.services_sign import answer_sign, report_issue, report_sign
@@ -13,7 +12,7 @@ from ecabinet.errors import Conflict, Invalid, NotAllowed
 from signing.provisioning import key_provision
 from tests import pki_fixtures
 from tests.pki_fixtures import SEAL_PIN, USER_PIN, assert_independently_valid, version_bytes
-from tests.test_ballots_helpers import answer, open_ballot, version_text
+from tests.test_ballots_helpers import answer, close_after_deadline, open_ballot, version_text
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +46,8 @@ def test_the_report_is_signed_by_the_secretariat_then_sealed(
 ):
     key_provision(actor=None, pki=dev_pki.pki, pin=USER_PIN, user=signers.secretary)
     ballot = open_ballot(cabinet)
-    answer(signers.minister, ballot, "agree", "agree")
-    assert services.ballot_close_due(ballot_id=ballot.pk, now=ballot.deadline)
+    answer(signers.minister, ballot, "agree", "agree")  # never signed: not counted
+    close_after_deadline(ballot)
     report_issue(actor=signers.secretary, ballot=ballot)
     with pytest.raises(Conflict, match="seal comes after"):
         report_sign(actor=signers.secretary, ballot=ballot, pin=SEAL_PIN, kind="seal")

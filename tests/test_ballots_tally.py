@@ -13,9 +13,23 @@ from ballots import selectors, services
 from ballots.services_sign import report_issue
 from ecabinet.errors import Conflict, NotAllowed
 from tests.factories import PASSWORD
-from tests.test_ballots_helpers import answer, final_answers, open_ballot, version_text
+from tests.test_ballots_helpers import (
+    answer,
+    counting_submitted,
+    final_answers,
+    open_ballot,
+    version_text,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _submitted_answers_count(cabinet):
+    """These tests count submitted answers: the body's rule here does not require a
+    signature (tests/test_ballots_tally_rule.py tests the rule that does)."""
+    counting_submitted(cabinet)
+
 
 LABELS = {"Đồng ý": "agree", "Không đồng ý": "disagree", "Ý kiến khác": "other"}
 
