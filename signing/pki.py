@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import json
 import secrets
+import urllib.request
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from asn1crypto import ocsp as asn1_ocsp
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -51,26 +55,38 @@ def _now() -> datetime:
     return datetime.now(tz=UTC)
 
 
-# RFC 5280's upper bound for a name attribute (ub-common-name, ub-organization-name,
-# ...), which cryptography counts in UTF-8 bytes: Vietnamese letters take two or three.
-NAME_ATTRIBUTE_MAX_BYTES = 64
+# X.520's upper bound for the name attributes we write (ub-common-name, ub-title,
+# ub-organization-name: 64) counts characters, not bytes: a Vietnamese agency name of
+# 64 letters takes far more than 64 bytes in UTF-8.
+NAME_ATTRIBUTE_MAX_CHARS = 64
 
 
 def _fit(value: str) -> str:
-    """At most 64 UTF-8 bytes (the library's bound for a name attribute), cut at a word
-    boundary where there is one, so a certificate never names "… Việt N"."""
-    data = value.encode()
-    if len(data) <= NAME_ATTRIBUTE_MAX_BYTES:
+    """At most 64 characters, cut at a word boundary, so a certificate never names
+    "… Việt N" (one word longer than the bound is the only thing cut inside)."""
+    value = value.strip()
+    if len(value) <= NAME_ATTRIBUTE_MAX_CHARS:
         return value
-    cut = data[: NAME_ATTRIBUTE_MAX_BYTES + 1].decode(errors="ignore")
-    words = cut.rsplit(" ", 1)[0] if " " in cut else cut
-    return words.encode()[:NAME_ATTRIBUTE_MAX_BYTES].decode(errors="ignore").rstrip(" ,-")
+    head = value[: NAME_ATTRIBUTE_MAX_CHARS + 1]
+    if " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head[:NAME_ATTRIBUTE_MAX_CHARS].rstrip(" ,;-–")
+
+
+def _attribute(oid, value: str) -> x509.NameAttribute:
+    if oid != NameOID.COMMON_NAME or len(value.encode()) <= NAME_ATTRIBUTE_MAX_CHARS:
+        return x509.NameAttribute(oid, value)
+    # cryptography checks a common name's length in UTF-8 bytes and only warns when told
+    # not to validate; the bound is in characters, which _fit has kept.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Attribute's length", UserWarning)
+        return x509.NameAttribute(oid, value, _validate=False)
 
 
 def _name(*pairs: tuple) -> x509.Name:
     # A long title or agency name is shortened, not refused: the full text is in the
     # signature block drawn on the page.
-    return x509.Name([x509.NameAttribute(oid, _fit(value)) for oid, value in pairs if value])
+    return x509.Name([_attribute(oid, _fit(value)) for oid, value in pairs if value.strip()])
 
 
 def _write_key(path: Path, key: rsa.RSAPrivateKey) -> None:
@@ -225,10 +241,10 @@ def signer_subject(
     *, common_name: str, organisation: str, title: str = "", uid: str = ""
 ) -> x509.Name:
     return _name(
-        (NameOID.COMMON_NAME, common_name[:64]),
-        (NameOID.TITLE, title[:64]),
-        (NameOID.ORGANIZATION_NAME, organisation[:64]),
-        (NameOID.USER_ID, uid[:64]),
+        (NameOID.COMMON_NAME, common_name),
+        (NameOID.TITLE, title),
+        (NameOID.ORGANIZATION_NAME, organisation),
+        (NameOID.USER_ID, uid),
         (NameOID.COUNTRY_NAME, "VN"),
     )
 
@@ -250,8 +266,11 @@ def certificate_issue(
     not_after = not_after or not_before + timedelta(days=2 * 365)
     policy = policy or (SEAL_POLICY_OID if seal else PERSONAL_POLICY_OID)
     builder = _builder(subject, pki.cert("ca"), public_key, not_before, not_after)
-    # A CRL pointer only: poppler 22 (pdfsig) cannot fetch OCSP and then reports
-    # "Unknown issue" for a sound chain. The TSA certificate does point to OCSP.
+    # The certificate points to the CRL only: poppler 22 (pdfsig) reports "Unknown
+    # issue" for any certificate that names an OCSP responder, even with -no-ocsp (it
+    # reads NSS's last error after a successful check). The responder answers for it
+    # all the same, and signing embeds its answer (pades.py, signer_ocsp_response): a
+    # validator needs it to judge the signature once this certificate has expired.
     builder = _revocation_pointers(builder, pki.base_url, "ca", ocsp=False)
     cert = (
         builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -279,6 +298,32 @@ def certificate_revoke(
     tmp = pki.path(f"revoked.json.{secrets.token_hex(4)}")
     tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
     tmp.replace(pki.path("revoked.json"))
+
+
+def ocsp_response(pki: DevPki, cert: asn1_x509.Certificate, *, timeout: float = 20) -> bytes:
+    """Ask the development OCSP responder about a certificate the issuing CA issued;
+    returns the DER answer. ConnectionError when it cannot be reached or will not say."""
+    issuer = asn1_x509.Certificate.load(pki.cert("ca").public_bytes(serialization.Encoding.DER))
+    cert_id = {
+        "hash_algorithm": {"algorithm": "sha256"},
+        "issuer_name_hash": issuer.subject.sha256,
+        "issuer_key_hash": issuer.public_key.sha256,
+        "serial_number": cert.serial_number,
+    }
+    request = asn1_ocsp.OCSPRequest({"tbs_request": {"request_list": [{"req_cert": cert_id}]}})
+    post = urllib.request.Request(  # noqa: S310 - our own http:// service URL
+        f"{pki.base_url}/ocsp",
+        data=request.dump(),
+        headers={"Content-Type": "application/ocsp-request"},
+    )
+    try:
+        with urllib.request.urlopen(post, timeout=timeout) as answer:  # noqa: S310 - as above
+            data = answer.read()
+    except OSError as exc:
+        raise ConnectionError(f"The OCSP responder at {pki.base_url} did not answer") from exc
+    if asn1_ocsp.OCSPResponse.load(data)["response_status"].native != "successful":
+        raise ConnectionError(f"The OCSP responder at {pki.base_url} gave no answer")
+    return data
 
 
 def chain_der(pki: DevPki) -> list[bytes]:
