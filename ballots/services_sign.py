@@ -102,12 +102,14 @@ def report_issue(*, actor: User, ballot: Ballot) -> DocumentVersion:
     if ballot.state != Ballot.State.CLOSED:
         raise Conflict(_("The report can be issued once the ballot has closed."))
     now = timezone.now()
+    # Taken before the count: an answer signed from here on makes the store refuse.
+    signed = _signed(ballot)
     result = ballot_result(ballot=ballot)
     if result.unsigned and now < ballot.deadline:
         _report_refused(actor=actor, ballot=ballot, unsigned=result.unsigned)
     pdf = report_pdf(ballot=ballot, result=result, actor=actor, issued_at=now)
     return _report_store(
-        actor=actor, ballot_id=ballot.pk, pdf=pdf, now=now, result=result, signed=_signed(ballot)
+        actor=actor, ballot_id=ballot.pk, pdf=pdf, now=now, result=result, signed=signed
     )
 
 
