@@ -181,3 +181,17 @@ def test_where_the_rule_does_not_require_a_signature_submitted_answers_count(cab
     text = " ".join(version_text(version).split())
     assert "Theo quy chế, phiếu đã gửi được tính, kể cả khi chưa được ký số." in text
     assert text.count("Đã gửi, chưa ký Được tính: quy chế không đòi hỏi phiếu phải được ký") == 2
+
+
+def test_the_rule_is_shown_and_edited_with_the_bodys_other_rules_in_the_admin(cabinet):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    admin = Client()
+    admin.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    listing = admin.get("/admin/people/body/", HTTP_ACCEPT_LANGUAGE="en")
+    assert listing.status_code == 200
+    assert b"column-ballot_answer_must_be_signed" in listing.content
+    form = admin.get(f"/admin/people/body/{cabinet.body.pk}/change/")
+    assert b'name="ballot_answer_must_be_signed"' in form.content
