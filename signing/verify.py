@@ -31,18 +31,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign._session_scope import run_and_release
+from pyhanko.sign.ades.report import AdESPassed
 from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
-from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation import ades, validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+from pyhanko.sign.validation.policy_decl import (
+    CertificateFetchingRule,
+    PdfSignatureValidationSpec,
+    RevinfoOnlineFetchingRule,
+    RevocationInfoGatheringSpec,
+    SignatureValidationSpec,
+)
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
+from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.policy_decl import (
     CertRevTrustPolicy,
     FreshnessReqType,
     RevocationCheckingPolicy,
 )
+from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from ecabinet import dates
 from signing import certs
@@ -318,6 +328,8 @@ def _one(embedded, roots, reader, *, fetching: bool, at: datetime | None) -> Sig
     if status is not None:
         report.modifications, more = _modifications(status)
         report.problems += more + _status_problems(report, status, proved=proved, at=at)
+    if report.ok and proved is not None and at is not None and at > datetime.now(tz=UTC):
+        report.problems += _archive_problems(embedded, roots, at=at)
     if proved is not None and report.ok:
         report.notes.append(
             _("Signed on %(time)s, as a trusted timestamp from %(tsa)s proves.")
@@ -327,6 +339,46 @@ def _one(embedded, roots, reader, *, fetching: bool, at: datetime | None) -> Sig
         if since:
             report.notes.append(since)
     return report
+
+
+def _archive_spec(roots) -> PdfSignatureValidationSpec:
+    policy = CertValidationPolicySpec(
+        trust_manager=SimpleTrustManager.build(trust_roots=roots),
+        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy.from_legacy("hard-fail")),
+    )
+    gathering = RevocationInfoGatheringSpec(
+        online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY,
+        certificate_fetching_rule=CertificateFetchingRule.NEVER_FETCH,
+    )
+    return PdfSignatureValidationSpec(
+        SignatureValidationSpec(cert_validation_policy=policy, revinfo_gathering_policy=gathering)
+    )
+
+
+def _archive_problems(embedded, roots, *, at: datetime) -> list[str]:
+    """Judged at a moment to come (`at`), a timestamped signature must also pass what an
+    archive will run then: pyHanko's AdES-LTA validation (ETSI EN 319 102-1), offline,
+    with only the trusted roots and the validation data the file carries. Our own verdict
+    above takes today's revocation data for that moment; this one does not, so the two
+    agree (see docs/signing.md, "Long-term validation")."""
+    try:
+        result = asyncio.run(
+            ades.simulate_future_ades_lta_validation(
+                embedded, _archive_spec(roots), future_validation_time=at
+            )
+        )
+    except Exception as exc:  # report, never crash, on a broken signature
+        return [_("The signature could not be checked: %(why)s") % {"why": exc}]
+    if result.ades_subindic == AdESPassed.OK:
+        return []
+    return [
+        _(
+            "At %(time)s an archive could not validate this signature with the data in the "
+            "file alone (AdES-LTA: %(why)s): it lacks validation data or a newer archive "
+            "timestamp."
+        )
+        % {"time": _when(at), "why": result.ades_subindic.name}
+    ]
 
 
 def _since_signing(embedded, roots, reader, *, fetching: bool, at) -> str | None:

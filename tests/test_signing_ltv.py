@@ -15,9 +15,16 @@ from datetime import UTC, datetime
 
 import pytest
 from asn1crypto import ocsp
+from asn1crypto import x509 as asn1_x509
+from django.conf import settings
 from django.core.management import call_command
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields
+from pyhanko.sign import signers as pdf_signers
 from pyhanko.sign.ades.report import AdESPassed
+from pyhanko.sign.pkcs11 import PKCS11Signer
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import ades
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.policy_decl import (
@@ -34,7 +41,8 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from ballots import services as ballot_services
 from ballots.services_sign import answer_sign, report_issue, report_sign
 from minutes import services as minutes_services
-from signing import certs, services
+from signing import certs, services, tokens
+from signing.pki import chain_der, pki_open
 from signing.provisioning import key_provision
 from tests.circulation_helpers import circulate
 from tests.minutes_helpers import issued
@@ -230,3 +238,54 @@ def test_verify_pdf_at_a_date_after_signer_expiry_agrees_with_stock_ades_lta(
         for field, subindication in stock.items():
             assert verdicts[field] == (subindication == AdESPassed.OK.name), (moment, field)
         assert ours["ok"] == (set(stock.values()) == {AdESPassed.OK.name}), moment
+
+
+def _sign_lta_without_root_or_ocsp(data: bytes, key) -> bytes:
+    """B-LTA the way pyHanko does it by default: validation data for the chain it
+    fetched (the CRL the certificate names), without the root, without an OCSP answer
+    for the signer: what files signed here before carried."""
+    chain = [
+        asn1_x509.Certificate.load(der) for der in chain_der(pki_open(settings.SIGNING_PKI_DIR))
+    ]
+    meta = pdf_signers.PdfSignatureMetadata(
+        field_name="Signature1",
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        embed_validation_info=True,
+        use_pades_lta=True,
+        validation_context=certs.validation_context(other_certs=chain),
+    )
+    tsa = HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=20)
+    with tokens.session(key.token_label, USER_PIN) as sess:
+        signer = PKCS11Signer(
+            sess,
+            key_label=key.key_label,
+            signing_cert=key.asn1_certificate(),
+            ca_chain=chain,
+            embed_roots=False,
+        )
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        out = pdf_signers.PdfSigner(meta, signer=signer, timestamper=tsa).sign_pdf(
+            writer, output=io.BytesIO()
+        )
+    return out.getvalue()
+
+
+def test_verify_pdf_at_refuses_what_an_archive_could_not_validate_from_the_file(
+    signers, dev_pki, tmp_path
+):
+    document = make_document(signers.body, signers.secretary)
+    data = _sign_lta_without_root_or_ocsp(
+        version_bytes(document.latest_version()), signers.chair_key
+    )
+    path = tmp_path / "thin.pdf"
+    path.write_bytes(data)
+    (root,) = certs.trust_roots([dev_pki.pki.root_pem])
+    moment = AFTER_EXPIRY[-1]
+    stock = stock_verdicts(data, root, at=moment)
+    assert stock["Signature1"] != AdESPassed.OK.name
+    ours = verify_pdf_at(path, dev_pki.pki.root_pem, moment)
+    assert ours["ok"] is False
+    (personal,) = [sig for sig in ours["signatures"] if sig["field_name"] == "Signature1"]
+    assert personal["ok"] is False
+    assert any(stock["Signature1"] in problem for problem in personal["problems"])
