@@ -11,8 +11,8 @@ pki_pid=$!
 "$PY" manage.py ballots_tick --loop "${BALLOT_TICK_SECONDS:-60}" &
 tick_pid=$!
 # Audit trail: a signed, timestamped checkpoint of the chain's head each
-# AUDIT_CHECKPOINT_SECONDS (docs/audit.md).
-"$PY" manage.py audit_checkpoint --loop 60 &
+# AUDIT_CHECKPOINT_SECONDS (docs/audit.md); after a few seconds, so the TSA is listening.
+(sleep 5 && exec "$PY" manage.py audit_checkpoint --loop 60) &
 checkpoint_pid=$!
 # Archive: renew archive timestamps before they lapse (docs/archive.md).
 # (after a few seconds, so the TSA above is listening).
