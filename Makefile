@@ -40,6 +40,16 @@ run: setup ## Serve the product with demo data on http://127.0.0.1:$(PORT)
 	$(PY) manage.py collectstatic --no-input -v 0
 	PY=$(PY) PORT=$(PORT) bash scripts/run.sh
 
+.PHONY: verify-records
+verify-records: setup ## Judge the demo's archived records with pyHanko's stock AdES-LTA validator, pdfsig and qpdf (now, +1 and +5 years)
+	@mkdir -p $${ECABINET_VAR_DIR:-var}
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo > /dev/null
+	@rm -rf $${ECABINET_VAR_DIR:-var}/verify-records
+	$(PY) manage.py archive_export_records --out $${ECABINET_VAR_DIR:-var}/verify-records
+	$(PY) manage.py pki export-root --out $${ECABINET_VAR_DIR:-var}/verify-records/root.pem
+	$(PY) scripts/verify_records.py $${ECABINET_VAR_DIR:-var}/verify-records --root $${ECABINET_VAR_DIR:-var}/verify-records/root.pem
+
 .PHONY: test
 test: setup ## Run every test: on SQLite, then on PostgreSQL + Redis when they are up
 	$(MAKE) --no-print-directory test-sqlite
