@@ -11,12 +11,21 @@ from ninja.files import UploadedFile
 
 from documents.http import version_response
 from ecabinet.api_types import ERRORS, Id
-from ecabinet.errors import Invalid
+from ecabinet.errors import Invalid, NotFound
 from meetings import services
 from meetings.access import ensure_can_manage, ensure_can_see_paper, paper_can_open
 from meetings.models import Meeting, MeetingPaper
 from meetings.paper_signing import ensure_can_sign_paper, ensure_can_verify_paper
-from meetings.schemas import PaperIn, PaperOut, PaperVersionIn, PaperVersionOut, paper_brief
+from meetings.reading import paper_reading_record
+from meetings.schemas import (
+    PaperIn,
+    PaperOut,
+    PaperReadingIn,
+    PaperReadingOut,
+    PaperVersionIn,
+    PaperVersionOut,
+    paper_brief,
+)
 from meetings.views_papers import paper_open  # the one place that decides "original"
 from people.models import User
 from signing import api as signing_api
@@ -116,6 +125,29 @@ def paper_file(request: HttpRequest, paper_id: Id, v: int | None = None, origina
         actor=request.user, paper=_paper(paper_id), version_number=v, original=original
     )
     return version_response(version, handle)
+
+
+@router.post("/papers/{paper_id}/reading", response={200: PaperReadingOut, **ERRORS})
+def paper_reading(request: HttpRequest, paper_id: Id, data: PaperReadingIn):
+    """The in-app reader reports the pages it showed (a read receipt for the chair and the
+    secretariat). Only someone who may open the paper; pages within the version's."""
+    paper = _paper(paper_id)
+    version = None
+    if data.version is not None:
+        version = paper.document.versions.filter(number=data.version).first()
+        if version is None:
+            raise NotFound(_("That version of the paper does not exist."))
+    reading = paper_reading_record(
+        actor=request.user, paper=paper, version=version, pages=data.pages
+    )
+    return {
+        "paper_id": paper.pk,
+        "version": reading.version.number,
+        "page_count": reading.version.page_count,
+        "pages_read": len(reading.pages),
+        "first_opened_at": reading.first_opened_at,
+        "last_opened_at": reading.last_opened_at,
+    }
 
 
 # --- Signing a paper's version ------------------------------------------------------

@@ -289,6 +289,7 @@ class Position(models.Model):
 
 # The live room's models live in their own module; imported here so Django finds them.
 from meetings.models_live import Attendance, ItemState, LiveState, SpeakerRequest  # noqa: E402
+from meetings.models_reading import PaperReading  # noqa: E402
 
 __all__ = [
     "AgendaItem",
@@ -298,6 +299,7 @@ __all__ = [
     "LiveState",
     "Meeting",
     "MeetingPaper",
+    "PaperReading",
     "Participant",
     "Position",
     "SpeakerRequest",

@@ -7,6 +7,7 @@ truth for the rules); the schema lists the allowed values for clients.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime
@@ -334,3 +335,19 @@ def summary_out(summary: ItemSummary) -> dict:
         "not_marked": summary.not_marked,
         "is_consent_item": summary.is_consent_item,
     }
+
+
+class PaperReadingIn(Schema):
+    """Pages the reader showed since its last report (a few seconds of reading)."""
+
+    pages: list[Annotated[int, Field(ge=1, le=100_000)]] = Field(max_length=200)
+    version: int | None = Field(None, ge=1, description="The version read; the latest if left out.")
+
+
+class PaperReadingOut(Schema):
+    paper_id: int
+    version: int
+    page_count: int
+    pages_read: int
+    first_opened_at: datetime
+    last_opened_at: datetime

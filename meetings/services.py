@@ -39,6 +39,7 @@ from meetings.models import (
     Participant,
     Position,
 )
+from meetings.reading import reading_store
 from meetings.realtime import access_changed
 from meetings.selectors import meeting_quorum
 from notifications.services import notifications_settle, notify
@@ -580,7 +581,8 @@ def paper_add_version(
 
 
 def paper_open(*, actor: User, paper: MeetingPaper, version_number: int | None = None):
-    """Check the actor may open the paper, then hand out the file (audited)."""
+    """Check the actor may open the paper, then hand out the file (audited) and note
+    that they opened it (meetings/reading.py)."""
     ensure_can_open_paper(user=actor, paper=paper)
     versions = paper.document.versions.order_by("-number")
     version = (
@@ -593,6 +595,7 @@ def paper_open(*, actor: User, paper: MeetingPaper, version_number: int | None =
     handle = version_open(
         actor=actor, version=version, context={"meeting_id": paper.meeting_id, "paper_id": paper.pk}
     )
+    reading_store(actor=actor, paper=paper, version=version, pages=[])  # a read receipt
     return version, handle
 
 

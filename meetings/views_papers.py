@@ -24,6 +24,7 @@ from meetings.access import ensure_can_open_paper, ensure_can_see_paper, paper_c
 from meetings.forms import PaperForm, VersionForm
 from meetings.models import Meeting, MeetingPaper
 from meetings.paper_signing import ensure_can_sign_paper, ensure_can_verify_paper, paper_signing
+from meetings.reading import reading_store
 from meetings.views import detail_url, form_page, get_meeting, manage_editable, submit_form
 from signing import selectors as signing_selectors
 from signing.views import version_sign_page, version_verify_page
@@ -177,7 +178,9 @@ def paper_open(*, actor, paper: MeetingPaper, version_number: int | None, origin
     if version is None:
         raise NotFound(_("That version of the paper does not exist."))
     context = {"meeting_id": paper.meeting_id, "paper_id": paper.pk}
-    return version, version_open(actor=actor, version=version, context=context, original=True)
+    handle = version_open(actor=actor, version=version, context=context, original=True)
+    reading_store(actor=actor, paper=paper, version=version, pages=[])
+    return version, handle
 
 
 # "Read here" shows the file in a frame of the paper's own page: the one framing we allow.
