@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views, views_leave, views_live, views_papers
+from meetings import views, views_leave, views_live, views_papers, views_reading
 
 app_name = "meetings"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_id>/move/", views.item_move, name="item_move"),
     path("<int:pk>/items/<int:item_id>/position/", views.position_mark, name="position"),
     path("<int:pk>/positions/", views.positions, name="positions"),
+    path("<int:pk>/reading/", views_reading.reading, name="reading"),
     path("<int:pk>/guests/new/", views.guest_new, name="guest_new"),
     path(
         "<int:pk>/participants/<int:participant_id>/remove/",

@@ -18,6 +18,7 @@ from people.selectors import user_bodies, user_roles
 from worklist import selectors_blocked as blocked
 from worklist import selectors_meetings as meetings
 from worklist import selectors_papers as papers
+from worklist import selectors_reading as reading
 from worklist.duties import Duty, DutyKind, Urgency
 
 KINDS: tuple[DutyKind, ...] = (
@@ -27,6 +28,7 @@ KINDS: tuple[DutyKind, ...] = (
     DutyKind("draft_sign", papers.drafts_to_sign_pending, papers.drafts_to_sign_build),
     DutyKind("minutes", papers.minutes_to_sign_pending, papers.minutes_to_sign_build),
     DutyKind("positions", meetings.positions_pending, meetings.positions_build),
+    DutyKind("papers_unread", reading.unread_papers_pending, reading.unread_papers_build),
     DutyKind("leave", meetings.leave_pending, meetings.leave_build),
     DutyKind("ballot_approval", papers.ballot_approvals_pending, papers.ballot_approvals_build),
     DutyKind("ballot_waiting", blocked.ballots_waiting_pending, blocked.ballots_waiting_build),
