@@ -17,7 +17,12 @@ from django.utils import translation
 
 from ecabinet.errors import ServiceError
 from ecabinet.realtime.commands import command_run
-from ecabinet.realtime.consumers import CLOSE_FORBIDDEN, Handler, StreamConsumer
+from ecabinet.realtime.consumers import (
+    CLOSE_FORBIDDEN,
+    DATABASE_DOWN,
+    Handler,
+    StreamConsumer,
+)
 from ecabinet.realtime.events import Stream
 from meetings.access import meeting_access
 from meetings.models import Meeting
@@ -71,6 +76,8 @@ class MeetingConsumer(StreamConsumer):
         except ServiceError as error:
             await self._command_error(client_id, error.code, error.message, error.fields)
             return
+        except DATABASE_DOWN:
+            raise  # not a defect: the socket says `unavailable` and closes with 4503
         except Exception:
             # A defect is logged; the tablet gets an answer for its command, keeps its
             # socket, and stops sending the command again.

@@ -8,6 +8,12 @@ committed, so a gap is filled from the log before the later event goes out. Mess
 from the page are limited in rate (per socket, and per person over all their sockets),
 size and nesting depth (ecabinet/realtime/limits.py); `ping` answers `pong`.
 
+A send the layer lost (Redis restarting, a subscription not yet back) is followed by no
+event that would reveal the gap, so the socket does not wait for one: every
+REALTIME_HEAD_CHECK_SECONDS it compares the stream's committed head, read from the log
+(once per stream and process, shared by its sockets), with what it has sent, and sends
+what is missing when it is still missing at the next check. `pong` carries that head too.
+
 A refused connection is accepted and then closed with its code (4401, 4403, 4404):
 closing before accepting would be an HTTP 403 at the handshake, and a browser only ever
 reports that as 1006, so the page could not tell a refusal from a dropped network.
@@ -19,6 +25,7 @@ takes (`handlers`, e.g. the meeting's commands). Everything else lives here once
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -28,6 +35,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from ecabinet.realtime.events import Stream, events_after, last_seq, message_for
 from ecabinet.realtime.limits import json_depth, user_message_allowed
@@ -41,6 +49,46 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_LARGE = 4413
 CLOSE_TOO_MANY = 4429
+CLOSE_TRY_AGAIN = 4503  # the database is unreachable: reconnect in a moment
+
+# A database that cannot be reached (a restart, a network cut), as opposed to a defect.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def head_check_seconds() -> float:
+    return float(getattr(settings, "REALTIME_HEAD_CHECK_SECONDS", 0.5))
+
+
+# The committed head of each stream, as this process last read it from the log:
+# {stream key: (monotonic time, head)}, and the read under way, so that the sockets of a
+# room of hundreds make one query per check between them, not one each.
+_heads: dict[str, tuple[float, int]] = {}
+_head_reads: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Future]] = {}
+
+
+async def committed_head(stream: Stream, max_age: float = 0.0) -> int:
+    """The stream's last committed sequence number, from the log (a cached read when
+    it is younger than `max_age` seconds)."""
+    key = stream.key
+    cached = _heads.get(key)
+    if cached is not None and time.monotonic() - cached[0] < max_age:
+        return cached[1]
+    loop = asyncio.get_running_loop()
+    running = _head_reads.get(key)
+    if running is None or running[0] is not loop or running[1].done():
+        started = time.monotonic()
+        future = asyncio.ensure_future(database_sync_to_async(last_seq)(stream=stream))
+
+        def remember(done: asyncio.Future) -> None:
+            if _head_reads.get(key, (None, None))[1] is done:
+                del _head_reads[key]
+            if not done.cancelled() and done.exception() is None:
+                _heads[key] = (started, done.result())
+
+        future.add_done_callback(remember)
+        running = _head_reads[key] = (loop, future)
+    return await asyncio.shield(running[1])
+
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -78,25 +126,35 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_UNAUTHENTICATED)
             return
         self.user = user
-        refusal = await self.admit()
+        try:
+            refusal = await self.admit()
+        except DATABASE_DOWN:
+            logger.warning("socket refused: the database is unreachable", exc_info=True)
+            refusal = CLOSE_TRY_AGAIN
         if refusal:
             await self._refuse(refusal)
             return
         self.ready = False  # until the hello's replay is sent
         self.pending: list[dict[str, Any]] = []
         self.sent_seq = 0
+        self.sending = asyncio.Lock()  # the head check and live events take turns
+        self.behind_head = 0  # a head seen ahead of sent_seq at the last check
         self.tokens, self.tokens_at = float(self.rate_capacity), time.monotonic()
         self.groups_joined = [self.stream.group, *self.extra_groups()]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         bind_running_loop()
         await self.accept()
+        self.head_check = asyncio.ensure_future(self._check_head())
 
     async def _refuse(self, code: int) -> None:
         await self.accept()
         await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
+        check = getattr(self, "head_check", None)
+        if check is not None:
+            check.cancel()
         for group in getattr(self, "groups_joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -129,6 +187,12 @@ class StreamConsumer(AsyncWebsocketConsumer):
             return
         try:
             await handler(message)
+        except DATABASE_DOWN:
+            # Not a defect: the database is restarting. The page is told, and reconnects
+            # (its command is resent with the same client_id, so it runs once).
+            logger.warning("socket message %r: the database is unreachable", message.get("type"))
+            await self.send_error("unavailable", "The server cannot reach its database.")
+            await self.close(code=CLOSE_TRY_AGAIN)
         except Exception:
             # A defect must not cost the tablet its socket (and the room its live view):
             # it is logged, and the page is told its message failed.
@@ -136,28 +200,77 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self.send_error("server_error", "The message could not be handled.")
 
     async def _ping(self, message: dict[str, Any]) -> None:
-        await self.send_frame({"type": "pong", "seq": self.sent_seq})
+        try:
+            head = await committed_head(self.stream)
+        except DATABASE_DOWN:  # the socket still answers; the head is not known now
+            await self.send_frame({"type": "pong", "seq": self.sent_seq})
+            return
+        if self.ready and head > self.sent_seq:
+            await self._catch_up()
+        await self.send_frame({"type": "pong", "seq": self.sent_seq, "head": head})
+
+    # --- The committed head ----------------------------------------------------------
+
+    async def _check_head(self) -> None:
+        """Send what the layer lost, with no later event needed to reveal the gap."""
+        interval = head_check_seconds()
+        while True:
+            await asyncio.sleep(interval)
+            if not self.ready:
+                continue
+            try:
+                head = await committed_head(self.stream, max_age=interval / 2)
+                if head <= self.sent_seq:
+                    self.behind_head = 0
+                elif self.behind_head and self.behind_head > self.sent_seq:
+                    # Still missing one check later: not on its way, lost.
+                    logger.info(
+                        "socket behind its stream %s (%d < %d): sending from the log",
+                        self.stream.key,
+                        self.sent_seq,
+                        self.behind_head,
+                    )
+                    await self._catch_up()
+                    self.behind_head = 0
+                else:
+                    self.behind_head = head  # most likely on its way: look again
+            except DATABASE_DOWN:
+                logger.debug("head check: the database is unreachable", exc_info=True)
+            except Exception:
+                logger.exception("head check failed on %s", self.stream.key)
+
+    async def _catch_up(self) -> None:
+        async with self.sending:
+            missed = await self._replay(self.sent_seq)
+            if missed is None:
+                self.sent_seq = await database_sync_to_async(last_seq)(stream=self.stream)
+                await self.send_frame({"type": "resync", "seq": self.sent_seq})
+                return
+            for event in missed:
+                if event["seq"] > self.sent_seq:
+                    await self._push(event)
 
     async def _hello(self, message: dict[str, Any]) -> None:
         after = message.get("after", 0)
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
             await self.send_error("bad_message", "after must be a sequence number.")
             return
-        self.ready = False
-        replay = await self._replay(after)
-        if replay is None:
-            # Too far behind: a fresh page (the snapshot) is quicker than the whole log.
-            self.sent_seq = await database_sync_to_async(last_seq)(stream=self.stream)
-            await self.send_frame({"type": "resync", "seq": self.sent_seq})
-        else:
-            self.sent_seq = after
-            for event in replay:
-                await self._deliver(event)
-        await self.send_frame({"type": "ready", "seq": self.sent_seq})
-        self.ready = True
-        for event in sorted(self.pending, key=lambda e: e["seq"]):
-            await self._deliver(event)
-        self.pending.clear()
+        async with self.sending:
+            self.ready = False
+            replay = await self._replay(after)
+            if replay is None:
+                # Too far behind: a fresh page (the snapshot) is quicker than the whole log.
+                self.sent_seq = await database_sync_to_async(last_seq)(stream=self.stream)
+                await self.send_frame({"type": "resync", "seq": self.sent_seq})
+            else:
+                self.sent_seq = after
+                for event in replay:
+                    await self._deliver_now(event)
+            await self.send_frame({"type": "ready", "seq": self.sent_seq})
+            self.ready = True
+            for event in sorted(self.pending, key=lambda e: e["seq"]):
+                await self._deliver_now(event)
+            self.pending.clear()
 
     # --- From the group ------------------------------------------------------------
 
@@ -178,6 +291,10 @@ class StreamConsumer(AsyncWebsocketConsumer):
         await self.send_frame({"type": "error", "code": code, "detail": detail})
 
     async def _deliver(self, message: dict[str, Any]) -> None:
+        async with self.sending:
+            await self._deliver_now(message)
+
+    async def _deliver_now(self, message: dict[str, Any]) -> None:
         seq = message["seq"]
         if seq <= self.sent_seq:
             return  # replayed already

@@ -7,7 +7,9 @@ task per loop sends them in the order they were committed. Anywhere else (a mana
 command, a test without a running loop), the send happens at once, as before.
 
 Either way delivery is at-most-once, like every channel layer: the event log is what
-tablets rely on (docs/events.md).
+tablets rely on (docs/events.md). A send that fails (a Redis restarted under a pooled
+connection) is tried once more, on a fresh connection; one that still fails is logged
+and counted in `lost_sends`, and every socket finds it in the log within a heartbeat.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
 _queue: asyncio.Queue | None = None
 _task: asyncio.Task | None = None
+
+# Sends given up on since this process started (each is still in the event log).
+lost_sends = 0
 
 
 def bind_running_loop() -> None:
@@ -62,12 +67,39 @@ async def _drain(queue: asyncio.Queue) -> None:
     layer = get_channel_layer()
     while True:
         group, message = await queue.get()
-        try:
-            await layer.group_send(group, message)
-        except Exception:  # the log still has it: tablets catch up from it
-            logger.exception(
-                "could not send %s #%s to %s", message.get("event"), message.get("seq"), group
-            )
+        await send_with_retry(layer, group, message)
+
+
+async def send_with_retry(layer, group: str, message: dict[str, Any]) -> bool:
+    """Send, and once more if the layer's connection broke: redis-py drops a connection
+    that failed, so the second try opens a fresh one. False if the send was lost."""
+    try:
+        await layer.group_send(group, message)
+        return True
+    except Exception as error:
+        first = error
+    try:
+        await layer.group_send(group, message)
+        return True
+    except Exception as error:  # the log still has it: tablets catch up from it
+        _lost(group, message, first, error)
+        return False
+
+
+def _lost(group: str, message: dict[str, Any], first: Exception, last: Exception) -> None:
+    global lost_sends
+    with _lock:
+        lost_sends += 1
+        count = lost_sends
+    logger.warning(
+        "lost send of %s #%s to %s (%r, then %r on retry); %d lost since start",
+        message.get("event"),
+        message.get("seq"),
+        group,
+        first,
+        last,
+        count,
+    )
 
 
 def _send_now(group: str, message: dict[str, Any]) -> None:
@@ -88,9 +120,4 @@ def _send_now(group: str, message: dict[str, Any]) -> None:
 
 
 def _send_blocking(layer, group: str, message: dict[str, Any]) -> None:
-    try:
-        async_to_sync(layer.group_send)(group, message)
-    except Exception:  # the log still has it: tablets catch up on their next hello
-        logger.exception(
-            "could not send %s #%s to %s", message.get("event"), message.get("seq"), group
-        )
+    async_to_sync(send_with_retry)(layer, group, message)

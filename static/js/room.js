@@ -213,6 +213,11 @@
           ws.send(JSON.stringify(entry.message));
         });
         return;
+      case "pong":
+        // `head` is the stream's last committed event, read from the log; the server
+        // has sent everything up to it before this pong. Still behind: ask again.
+        if (typeof message.head === "number" && message.head > room.seq) reconnect(0);
+        return;
       case "ack":
       case "error":
         settle(message);

@@ -1,0 +1,156 @@
+"""Never stale: a tablet whose event the channel layer lost receives it from the log
+within a heartbeat, with no later event needed to reveal the gap; a send that fails is
+tried once more, and one finally lost is logged and counted."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+import redis.exceptions
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.db import OperationalError
+
+from ecabinet.realtime import sender
+from meetings import consumers as meeting_consumers
+from meetings import services
+from meetings.routing import websocket_urlpatterns
+from tests.factories import make_meeting
+
+pytestmark = pytest.mark.django_db(transaction=True)
+APP = URLRouter(websocket_urlpatterns)
+
+
+@pytest.fixture
+def live(cabinet):
+    return make_meeting(cabinet.body, cabinet.secretary, items=2, publish=True)
+
+
+async def ready_socket(user, meeting_id):
+    communicator = WebsocketCommunicator(APP, f"/ws/meetings/{meeting_id}/")
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"type": "hello", "after": 0})
+    while (frame := await communicator.receive_json_from(timeout=5))["type"] != "ready":
+        pass
+    return communicator, frame["seq"]
+
+
+def started(meeting_id, seq):
+    return {
+        "type": "event",
+        "seq": seq,
+        "event": "meeting.state_changed",
+        "data": {"meeting_id": meeting_id, "state": "in_progress"},
+    }
+
+
+def break_layer(monkeypatch, failures):
+    """The layer's connection is broken for the next `failures` sends (as a pooled Redis
+    connection is after a restart); the sends it is asked for are recorded."""
+    layer = get_channel_layer()
+    real = layer.group_send
+    tried = []
+
+    async def group_send(group, message):
+        tried.append(message.get("seq"))
+        if len(tried) <= failures:
+            raise redis.exceptions.ConnectionError("Connection closed by server.")
+        await real(group, message)
+
+    monkeypatch.setattr(layer, "group_send", group_send)
+    return tried
+
+
+async def test_a_lost_send_reaches_the_socket_from_the_log_with_no_later_event(
+    cabinet, live, monkeypatch, caplog
+):
+    page, seq = await ready_socket(cabinet.minister, live.pk)
+    tried = break_layer(monkeypatch, failures=2)
+    lost_before = sender.lost_sends
+    caplog.set_level(logging.WARNING, logger="ecabinet.realtime.sender")
+
+    begun = time.monotonic()
+    await database_sync_to_async(services.meeting_start)(
+        actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
+    )
+    # Nothing else happens in the meeting: the heartbeat alone reveals the gap.
+    assert await page.receive_json_from(timeout=5) == started(live.pk, seq + 1)
+    assert time.monotonic() - begun < 2
+    assert tried == [seq + 1, seq + 1]  # tried, and once more
+    assert sender.lost_sends == lost_before + 1
+    assert f"lost send of meeting.state_changed #{seq + 1} to meeting.{live.pk}" in caplog.text
+    assert await page.receive_nothing(timeout=1)  # once, not again
+    await page.disconnect()
+
+
+async def test_a_send_on_a_broken_connection_is_retried_and_arrives_live(
+    cabinet, live, monkeypatch, settings
+):
+    settings.REALTIME_HEAD_CHECK_SECONDS = 60  # only the retry can bring it
+    page, seq = await ready_socket(cabinet.minister, live.pk)
+    tried = break_layer(monkeypatch, failures=1)
+    lost_before = sender.lost_sends
+
+    await database_sync_to_async(services.meeting_start)(
+        actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
+    )
+    assert await page.receive_json_from(timeout=2) == started(live.pk, seq + 1)
+    assert tried == [seq + 1, seq + 1]
+    assert sender.lost_sends == lost_before
+    await page.disconnect()
+
+
+async def test_pong_carries_the_committed_head_and_what_was_missed_comes_first(
+    cabinet, live, monkeypatch, settings
+):
+    settings.REALTIME_HEAD_CHECK_SECONDS = 60  # only the ping can reveal it
+    page, seq = await ready_socket(cabinet.minister, live.pk)
+    await page.send_json_to({"type": "ping"})
+    assert await page.receive_json_from(timeout=5) == {"type": "pong", "seq": seq, "head": seq}
+
+    break_layer(monkeypatch, failures=2)
+    await database_sync_to_async(services.meeting_start)(
+        actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
+    )
+    assert await page.receive_nothing(timeout=1)  # lost, and no heartbeat yet
+    await page.send_json_to({"type": "ping"})
+    assert await page.receive_json_from(timeout=5) == started(live.pk, seq + 1)
+    assert await page.receive_json_from(timeout=5) == {
+        "type": "pong",
+        "seq": seq + 1,
+        "head": seq + 1,
+    }
+    await page.disconnect()
+
+
+async def test_a_command_during_a_database_outage_gets_an_error_and_close_4503(
+    cabinet, live, monkeypatch
+):
+    page, _ = await ready_socket(cabinet.minister, live.pk)
+
+    def unreachable(**kwargs):
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
+
+    monkeypatch.setattr(meeting_consumers, "command_run", unreachable)
+    item_id = await database_sync_to_async(lambda: live.items.first().pk)()
+    await page.send_json_to(
+        {
+            "type": "command",
+            "client_id": "abcdefgh01",
+            "name": "position.mark",
+            "args": {"item_id": item_id, "stance": "no_objection"},
+        }
+    )
+    error = await page.receive_json_from(timeout=5)
+    assert error == {
+        "type": "error",
+        "code": "unavailable",
+        "detail": "The server cannot reach its database.",
+    }
+    assert await page.receive_output(timeout=5) == {"type": "websocket.close", "code": 4503}
