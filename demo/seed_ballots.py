@@ -1,5 +1,11 @@
-"""Demo: one open written ballot to the Government's members, deadline five days ahead,
-two questions, and one minister's answer already submitted (with its PDF form).
+"""Demo: two written ballots to the Government's members.
+
+- An earlier one, already closed: answered by three members, two of whom signed their
+  answers with their PINs; the deadline passed, the secretariat issued the tally report
+  (counting only the signed answers, the Government's rule), signed it and sealed it,
+  which filed the report and the signed answers in the archive.
+- An open one, deadline five days ahead, two questions, and one minister's answer
+  already submitted (with its PDF form).
 
 Written through the services (so the audit trail records it) and idempotent: a ballot
 with the same subject in the Government is found and left alone.
@@ -8,13 +14,16 @@ with the same subject in the Government is found and left alone.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.utils import timezone
 
 from ballots import services
 from ballots.models import Ballot
 from ballots.services_answers import answer_submit
+from ballots.services_sign import answer_sign, report_issue, report_sign
 from demo.data import GOVERNMENT, REGULAR_MEETING
+from ecabinet.errors import ServiceError
 from people.models import Body, User
 from people.selectors import body_chair, body_members
 
@@ -57,4 +66,74 @@ def seed_ballots() -> bool:
                 2: ("other", "Đề nghị áp dụng từ ngày 15 để doanh nghiệp chuẩn bị."),
             },
         )
+    return True
+
+
+CLOSED_SUBJECT = "Dự thảo Nghị định quy định chi tiết một số điều của Luật Đầu tư công"
+CLOSED_QUESTIONS = [
+    "Đồng ý với dự thảo Nghị định do Bộ Tài chính trình?",
+    "Đồng ý giao Bộ Tài chính tiếp thu ý kiến, hoàn thiện dự thảo trình Thủ tướng ký ban hành?",
+]
+# The closed ballot runs for real while the demo is seeded: its deadline is this far
+# ahead when it opens, long enough for the answers to be submitted and signed before
+# it; seeding then waits for it to pass, so every date printed and signed agrees.
+CLOSED_BALLOT_OPEN_FOR = dt.timedelta(seconds=6)
+
+
+def seed_closed_ballot() -> bool:
+    """Create the closed ballot, its signed answers and its sealed report if missing;
+    True when something was written."""
+    from demo.seed_minutes import pki_service
+    from signing.provisioning import DEMO_SEAL_PIN, DEMO_USER_PIN, dev_pki_init
+
+    body = Body.objects.filter(name=GOVERNMENT.name).first()
+    if body is None or Ballot.objects.filter(body=body, subject=CLOSED_SUBJECT).exists():
+        return False
+    secretary = User.objects.get(username=REGULAR_MEETING.secretary)
+    chair = body_chair(body=body)
+    if chair is None:
+        return False
+    ministers = [m for m in body_members(body=body) if m.pk != chair.pk]
+    signers, unsigned = [chair, *ministers[1:2]], ministers[2:3]
+    try:
+        # The keys first, so that the ballot's short life is spent answering.
+        keys = dev_pki_init(users=[secretary, *signers])
+    except ServiceError:
+        return False
+    with pki_service(keys.pki):
+        ballot = services.ballot_create(
+            actor=secretary,
+            body=body,
+            subject=CLOSED_SUBJECT,
+            summary=(
+                "Bộ Tài chính trình dự thảo Nghị định; Văn phòng Chính phủ xin ý kiến thành "
+                "viên Chính phủ bằng phiếu."
+            ),
+            questions=CLOSED_QUESTIONS,
+            deadline=(timezone.now() + CLOSED_BALLOT_OPEN_FOR).replace(microsecond=0),
+        )
+        services.ballot_submit(actor=secretary, ballot=ballot)
+        ballot = services.ballot_approve(actor=chair, ballot=ballot)
+        answers = {}
+        for member in [*signers, *unsigned]:
+            try:
+                answers[member.pk] = answer_submit(
+                    actor=member, ballot=ballot, items={1: ("agree", ""), 2: ("agree", "")}
+                )
+            except ServiceError:
+                pass  # a slow machine: the deadline passed, the member did not answer
+        try:
+            for member in signers:
+                if member.pk in answers and timezone.now() < ballot.deadline:
+                    answer_sign(actor=member, answer=answers[member.pk], pin=DEMO_USER_PIN)
+        except ServiceError:
+            pass  # keys made elsewhere with other PINs: the answer stays unsigned
+        time.sleep(max((ballot.deadline - timezone.now()).total_seconds(), 0) + 0.01)
+        services.ballot_close_due(ballot_id=ballot.pk)
+        report_issue(actor=secretary, ballot=ballot)
+        try:
+            report_sign(actor=secretary, ballot=ballot, pin=DEMO_USER_PIN)
+            report_sign(actor=secretary, ballot=ballot, pin=DEMO_SEAL_PIN, kind="seal")
+        except ServiceError:
+            pass  # the report stays issued, to sign by hand
     return True

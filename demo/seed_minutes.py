@@ -150,7 +150,7 @@ def _port_open(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def _pki_service(pki):
+def pki_service(pki):
     port = settings.SIGNING_DEV_PKI_PORT
     if _port_open(port):
         yield  # `pki serve` is already running
@@ -170,7 +170,7 @@ def _sign(record, secretary: User, chair: User) -> None:
 
     try:
         report = dev_pki_init(users=[secretary, chair])
-        with _pki_service(report.pki):
+        with pki_service(report.pki):
             for actor, step, pin in (
                 (secretary, "secretary", DEMO_USER_PIN),
                 (chair, "chair", DEMO_USER_PIN),

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from demo.data import BODIES, EMAIL_DOMAIN, PASSWORD, BodySpec, ItemSpec, MeetingSpec, Person
 from demo.papers import Period, paper_pdf
-from demo.seed_ballots import seed_ballots
+from demo.seed_ballots import seed_ballots, seed_closed_ballot
 from demo.seed_drafts import seed_drafts
 from demo.seed_minutes import seed_minutes
 from meetings import services as meetings
@@ -64,6 +64,7 @@ def seed_demo(*, today: dt.date | None = None) -> SeedReport:
             _grant_roles(body, spec.people, people, report)
         _meeting(body, spec.meeting, people, today, report)
     report.meetings_created += ["draft circulation"] if seed_drafts() else []
+    report.meetings_created += ["closed written ballot"] if seed_closed_ballot() else []
     report.meetings_created += ["written ballot"] if seed_ballots() else []
     report.meetings_created += ["signed minutes"] if seed_minutes() else []
     return report
