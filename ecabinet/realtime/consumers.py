@@ -9,10 +9,10 @@ from the page are limited in rate (per socket, and per person over all their soc
 size and nesting depth (ecabinet/realtime/limits.py); `ping` answers `pong`.
 
 A send the layer lost (Redis restarting, a subscription not yet back) is followed by no
-event that would reveal the gap, so the socket does not wait for one: every
-REALTIME_HEAD_CHECK_SECONDS it compares the stream's committed head, read from the log
-(once per stream and process, shared by its sockets), with what it has sent, and sends
-what is missing when it is still missing at the next check. `pong` carries that head too.
+event that would reveal the gap, so the socket does not wait for one: it is told its
+stream's committed head, read from the log, every REALTIME_HEAD_CHECK_SECONDS
+(ecabinet/realtime/heads.py), and sends from the log what is still missing at the next
+check. `pong` carries that head too.
 
 A refused connection is accepted and then closed with its code (4401, 4403, 4404):
 closing before accepting would be an HTTP 403 at the handshake, and a browser only ever
@@ -35,9 +35,10 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 
+from ecabinet.realtime import heads
 from ecabinet.realtime.events import Stream, events_after, last_seq, message_for
+from ecabinet.realtime.heads import DATABASE_DOWN
 from ecabinet.realtime.limits import json_depth, user_message_allowed
 from ecabinet.realtime.sender import bind_running_loop
 
@@ -50,45 +51,6 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_LARGE = 4413
 CLOSE_TOO_MANY = 4429
 CLOSE_TRY_AGAIN = 4503  # the database is unreachable: reconnect in a moment
-
-# A database that cannot be reached (a restart, a network cut), as opposed to a defect.
-DATABASE_DOWN = (OperationalError, InterfaceError)
-
-
-def head_check_seconds() -> float:
-    return float(getattr(settings, "REALTIME_HEAD_CHECK_SECONDS", 0.5))
-
-
-# The committed head of each stream, as this process last read it from the log:
-# {stream key: (monotonic time, head)}, and the read under way, so that the sockets of a
-# room of hundreds make one query per check between them, not one each.
-_heads: dict[str, tuple[float, int]] = {}
-_head_reads: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Future]] = {}
-
-
-async def committed_head(stream: Stream, max_age: float = 0.0) -> int:
-    """The stream's last committed sequence number, from the log (a cached read when
-    it is younger than `max_age` seconds)."""
-    key = stream.key
-    cached = _heads.get(key)
-    if cached is not None and time.monotonic() - cached[0] < max_age:
-        return cached[1]
-    loop = asyncio.get_running_loop()
-    running = _head_reads.get(key)
-    if running is None or running[0] is not loop or running[1].done():
-        started = time.monotonic()
-        future = asyncio.ensure_future(database_sync_to_async(last_seq)(stream=stream))
-
-        def remember(done: asyncio.Future) -> None:
-            if _head_reads.get(key, (None, None))[1] is done:
-                del _head_reads[key]
-            if not done.cancelled() and done.exception() is None:
-                _heads[key] = (started, done.result())
-
-        future.add_done_callback(remember)
-        running = _head_reads[key] = (loop, future)
-    return await asyncio.shield(running[1])
-
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -145,16 +107,18 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         bind_running_loop()
         await self.accept()
-        self.head_check = asyncio.ensure_future(self._check_head())
+        self.catching_up: asyncio.Future | None = None
+        heads.watch(self.stream.key, self)
 
     async def _refuse(self, code: int) -> None:
         await self.accept()
         await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
-        check = getattr(self, "head_check", None)
-        if check is not None:
-            check.cancel()
+        if hasattr(self, "sending"):  # admitted
+            heads.unwatch(self.stream.key, self)
+            if self.catching_up is not None:
+                self.catching_up.cancel()
         for group in getattr(self, "groups_joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -201,7 +165,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     async def _ping(self, message: dict[str, Any]) -> None:
         try:
-            head = await committed_head(self.stream)
+            head = await database_sync_to_async(last_seq)(stream=self.stream)
         except DATABASE_DOWN:  # the socket still answers; the head is not known now
             await self.send_frame({"type": "pong", "seq": self.sent_seq})
             return
@@ -211,33 +175,32 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     # --- The committed head ----------------------------------------------------------
 
-    async def _check_head(self) -> None:
-        """Send what the layer lost, with no later event needed to reveal the gap."""
-        interval = head_check_seconds()
-        while True:
-            await asyncio.sleep(interval)
-            if not self.ready:
-                continue
-            try:
-                head = await committed_head(self.stream, max_age=interval / 2)
-                if head <= self.sent_seq:
-                    self.behind_head = 0
-                elif self.behind_head and self.behind_head > self.sent_seq:
-                    # Still missing one check later: not on its way, lost.
-                    logger.info(
-                        "socket behind its stream %s (%d < %d): sending from the log",
-                        self.stream.key,
-                        self.sent_seq,
-                        self.behind_head,
-                    )
-                    await self._catch_up()
-                    self.behind_head = 0
-                else:
-                    self.behind_head = head  # most likely on its way: look again
-            except DATABASE_DOWN:
-                logger.debug("head check: the database is unreachable", exc_info=True)
-            except Exception:
-                logger.exception("head check failed on %s", self.stream.key)
+    def head_seen(self, head: int) -> None:
+        """The stream's committed head, read from the log (heads.py): an event up to it
+        that is still unsent one check later is not on its way but lost."""
+        if not self.ready or head <= self.sent_seq:
+            self.behind_head = 0
+            return
+        if not self.behind_head or self.behind_head <= self.sent_seq:
+            self.behind_head = head  # most likely on its way: look again
+            return
+        if self.catching_up is None or self.catching_up.done():
+            logger.info(
+                "socket behind its stream %s (%d < %d): sending from the log",
+                self.stream.key,
+                self.sent_seq,
+                self.behind_head,
+            )
+            self.behind_head = 0
+            self.catching_up = asyncio.ensure_future(self._catch_up_logged())
+
+    async def _catch_up_logged(self) -> None:
+        try:
+            await self._catch_up()
+        except DATABASE_DOWN:
+            logger.debug("catching up: the database is unreachable", exc_info=True)
+        except Exception:
+            logger.exception("catching up failed on %s", self.stream.key)
 
     async def _catch_up(self) -> None:
         async with self.sending:
