@@ -185,6 +185,7 @@
           shownKey = key;
           drawingKey = null;
           setState("ready", "");
+          noteRead(paper, page);
         });
       })
       .catch(function (error) {
@@ -195,6 +196,31 @@
         else blank("error", L.failed, true);
       });
   }
+
+  // --- Read receipts: pages shown, reported in batches (meetings/reading.py) -------
+
+  var unsent = new Map(); // "paper@version" -> {paper_id, version, pages: Set}
+  var READ_EVERY_MS = 5000;
+
+  function noteRead(paper, page) {
+    var key = paper.id + "@" + paper.version;
+    if (!unsent.has(key)) unsent.set(key, { paper_id: paper.id, version: paper.version, pages: new Set() });
+    unsent.get(key).pages.add(page);
+  }
+
+  function sendReads() {
+    unsent.forEach(function (entry, key) {
+      unsent.delete(key);
+      var body = { version: entry.version, pages: Array.from(entry.pages) };
+      room.api("POST", "/api/papers/" + entry.paper_id + "/reading", body).catch(function () {
+        /* a receipt lost is a page not counted; reading goes on */
+      });
+    });
+  }
+  window.setInterval(sendReads, READ_EVERY_MS);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") sendReads();
+  });
 
   // Render into a new canvas and swap it in once drawn: the old page stays until then.
   function paint(pdfPage, width, stillWanted) {
