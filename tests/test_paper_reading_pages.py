@@ -124,6 +124,15 @@ def test_unread_papers_wait_in_the_members_work_list_until_all_are_opened(cabine
     assert "papers_unread" in kinds(cabinet.members[2])  # the others still have to read
 
 
+def test_the_home_page_words_the_duty_in_vietnamese(cabinet, meeting, papers):
+    client = client_for(cabinet, "minister")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    html = client.get("/").content.decode()
+    duty = html.split('data-kind="papers_unread"')[1].split("</li>")[0]
+    assert "Tài liệu cần đọc" in duty and "Đọc tài liệu" in duty
+    assert "Tài liệu chưa mở: 2" in duty
+
+
 def test_a_new_version_asks_to_be_read_again(cabinet, meeting, papers, three_pages):
     for paper in papers:
         paper_reading_record(actor=cabinet.minister, paper=paper, pages=[1])
