@@ -15,7 +15,8 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import OperationalError
 
-from ecabinet.realtime import sender
+from ecabinet.realtime import heads, sender
+from ecabinet.realtime.events import last_seq
 from meetings import consumers as meeting_consumers
 from meetings import services
 from meetings.routing import websocket_urlpatterns
@@ -154,3 +155,12 @@ async def test_a_command_during_a_database_outage_gets_an_error_and_close_4503(
         "detail": "The server cannot reach its database.",
     }
     assert await page.receive_output(timeout=5) == {"type": "websocket.close", "code": 4503}
+
+
+def test_the_heads_of_every_followed_stream_are_one_query(cabinet, django_assert_num_queries):
+    meetings = [make_meeting(cabinet.body, cabinet.secretary, publish=True) for _ in range(3)]
+    keys = [f"meeting:{m.pk}" for m in meetings] + ["person:999999"]
+    with django_assert_num_queries(1):
+        read = heads._read_heads(keys)
+    assert read == {f"meeting:{m.pk}": last_seq(meeting_id=m.pk) for m in meetings}
+    assert all(head >= 1 for head in read.values())
