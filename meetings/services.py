@@ -595,7 +595,11 @@ def paper_open(*, actor: User, paper: MeetingPaper, version_number: int | None =
     handle = version_open(
         actor=actor, version=version, context={"meeting_id": paper.meeting_id, "paper_id": paper.pk}
     )
-    reading_store(actor=actor, paper=paper, version=version, pages=[])  # a read receipt
+    try:
+        reading_store(actor=actor, paper=paper, version=version, pages=[])  # a read receipt
+    except BaseException:
+        handle.close()  # the caller never gets it to close
+        raise
     return version, handle
 
 

@@ -179,7 +179,11 @@ def paper_open(*, actor, paper: MeetingPaper, version_number: int | None, origin
         raise NotFound(_("That version of the paper does not exist."))
     context = {"meeting_id": paper.meeting_id, "paper_id": paper.pk}
     handle = version_open(actor=actor, version=version, context=context, original=True)
-    reading_store(actor=actor, paper=paper, version=version, pages=[])
+    try:
+        reading_store(actor=actor, paper=paper, version=version, pages=[])  # a read receipt
+    except BaseException:
+        handle.close()  # the caller never gets it to close
+        raise
     return version, handle
 
 

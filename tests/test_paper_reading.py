@@ -154,3 +154,21 @@ def test_the_report_lists_every_member_in_protocol_order_and_what_they_have_not_
     unread = dict((person.pk, papers) for person, papers in unread_by_person([row]))
     assert cabinet.minister.pk not in unread
     assert unread[cabinet.chair.pk] == [paper]
+
+
+def test_a_receipt_that_cannot_be_stored_closes_the_file_it_was_for(cabinet, paper, monkeypatch):
+    handles = []
+    real_open = services.version_open
+
+    def version_open(**kwargs):
+        handles.append(real_open(**kwargs))
+        return handles[-1]
+
+    def reading_store(**kwargs):
+        raise RuntimeError("the receipt's table is gone")
+
+    monkeypatch.setattr(services, "version_open", version_open)
+    monkeypatch.setattr(services, "reading_store", reading_store)
+    with pytest.raises(RuntimeError):
+        services.paper_open(actor=cabinet.minister, paper=paper)
+    assert len(handles) == 1 and handles[0].closed
