@@ -207,6 +207,9 @@ REALTIME_REPLAY_LIMIT = env_int("REALTIME_REPLAY_LIMIT", 500)
 REALTIME_USER_MESSAGES = env_int("REALTIME_USER_MESSAGES", 60)
 REALTIME_USER_WINDOW_SECONDS = env_int("REALTIME_USER_WINDOW_SECONDS", 10)
 REALTIME_MAX_JSON_DEPTH = env_int("REALTIME_MAX_JSON_DEPTH", 16)
+# How often each server process reads the committed head of every stream its sockets
+# follow, so a tablet that missed a send catches up without a later event (docs/events.md).
+REALTIME_HEAD_CHECK_SECONDS = float(env_str("REALTIME_HEAD_CHECK_SECONDS", "0.5"))
 
 # Counters every server process must share (a person's socket rate): Redis when there is
 # one, else this process's memory (the embedded default runs one process).

@@ -36,7 +36,7 @@ _pollers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
 
 
 def check_seconds() -> float:
-    return float(getattr(settings, "REALTIME_HEAD_CHECK_SECONDS", 0.5))
+    return float(settings.REALTIME_HEAD_CHECK_SECONDS)
 
 
 def watch(key: str, socket: Watcher) -> None:
