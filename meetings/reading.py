@@ -153,15 +153,28 @@ def meeting_reading(*, meeting: Meeting) -> list[PaperRow]:
     return rows
 
 
-def unread_by_person(rows: list[PaperRow]) -> list[tuple[User, list[MeetingPaper]]]:
-    """The same table turned around: each person and the papers they have not opened,
-    in protocol order, only those with something unread."""
+@dataclass(frozen=True)
+class Unread:
+    person: User
+    papers: list[MeetingPaper]  # not opened
+    total: int  # papers meant for them
+
+
+def unread_by_person(rows: list[PaperRow]) -> list[Unread]:
+    """The same table turned around: each person, the papers they have not opened and how
+    many are meant for them, in protocol order, only those with something unread."""
     people: dict[int, tuple[int, User]] = {}
     unread: dict[int, list[MeetingPaper]] = {}
+    total: dict[int, int] = {}
     for row in rows:
         for reader in row.readers:
             people[reader.person.pk] = (reader.rank, reader.person)
+            total[reader.person.pk] = total.get(reader.person.pk, 0) + 1
             if reader.opened_at is None:
                 unread.setdefault(reader.person.pk, []).append(row.paper)
     ranked = sorted(people.values(), key=lambda pair: pair[0])
-    return [(person, unread[person.pk]) for _rank, person in ranked if person.pk in unread]
+    return [
+        Unread(person=person, papers=unread[person.pk], total=total[person.pk])
+        for _rank, person in ranked
+        if person.pk in unread
+    ]

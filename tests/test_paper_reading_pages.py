@@ -63,6 +63,7 @@ def test_those_who_run_the_meeting_see_who_read_what(cabinet, meeting, papers, r
     assert "opened by 1 of 6" in html
     unread = html.split(f'data-testid="unread-{cabinet.minister.pk}"')[1].split("</li>")[0]
     assert "216/TTr-BTC" in unread and "215/TTr-BTC" not in unread
+    assert "1 of 2 papers not opened" in unread
     detail = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert 'data-testid="reading-link"' in detail
 
