@@ -22,6 +22,7 @@ from typing import IO
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -206,6 +207,16 @@ def version_can_open_confidential(*, user: User, document: Document) -> bool:
     if document.created_by_id == user.pk:
         return True
     return document.recipients.filter(pk=user.pk).exists()
+
+
+def confidential_open_q(*, user: User, prefix: str = "") -> Q:
+    """`version_can_open_confidential` as a query condition on documents (or on what
+    points to one, through `prefix`, e.g. "document__"), for selectors that filter many."""
+    return (
+        Q(**{f"{prefix}confidentiality": Confidentiality.NORMAL})
+        | Q(**{f"{prefix}created_by": user})
+        | Q(**{f"{prefix}recipients": user})
+    )
 
 
 def version_may_take_original(*, user: User, version: DocumentVersion) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from documents.models import Confidentiality, DocumentVersion
+from documents.models import DocumentVersion
+from documents.services import confidential_open_q
 from ecabinet.templatetags.deadlines import time_left
 from meetings.models import Meeting, MeetingPaper, PaperReading, Participant
 from people.models import User
@@ -24,14 +25,9 @@ def _unread_papers(user: User) -> QuerySet[MeetingPaper]:
     opened = PaperReading.objects.filter(
         paper=OuterRef("pk"), user=user, version=OuterRef("latest")
     )
-    may_open = (
-        Q(document__confidentiality=Confidentiality.NORMAL)
-        | Q(document__created_by=user)
-        | Q(document__recipients=user)
-    )
     return (
         MeetingPaper.objects.filter(meeting=OuterRef("meeting"))
-        .filter(may_open)
+        .filter(confidential_open_q(user=user, prefix="document__"))
         .annotate(latest=Subquery(latest))
         .filter(~Exists(opened))
     )
