@@ -134,13 +134,16 @@ def meeting_reading(*, meeting: Meeting) -> list[PaperRow]:
         .prefetch_related("document__versions", "document__recipients")
         .order_by("item__order", "id")
     )
+    # Every reading of the meeting's papers in one query, looked up by version and person.
+    readings = {
+        (r.version_id, r.user_id): r for r in PaperReading.objects.filter(paper__meeting=meeting)
+    }
     rows = []
     for paper in papers:
         version = max(paper.document.versions.all(), key=lambda v: v.number, default=None)
-        readings = {r.user_id: r for r in PaperReading.objects.filter(version=version, paper=paper)}
         row = PaperRow(paper=paper, version=version)
         for rank, person in _readers_of(paper, participants):
-            reading = readings.get(person.pk)
+            reading = readings.get((version.pk if version else None, person.pk))
             row.readers.append(
                 ReaderRow(
                     person=person,

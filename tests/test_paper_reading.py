@@ -172,3 +172,20 @@ def test_a_receipt_that_cannot_be_stored_closes_the_file_it_was_for(cabinet, pap
     with pytest.raises(RuntimeError):
         services.paper_open(actor=cabinet.minister, paper=paper)
     assert len(handles) == 1 and handles[0].closed
+
+
+def test_the_reading_table_costs_the_same_queries_for_one_paper_or_many(
+    cabinet, meeting, paper, three_pages
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    open_file(cabinet.minister, paper)
+    with CaptureQueriesContext(connection) as one:
+        meeting_reading(meeting=meeting)
+    for _ in range(3):
+        open_file(cabinet.minister, upload(cabinet, meeting, three_pages))
+    with CaptureQueriesContext(connection) as four:
+        rows = meeting_reading(meeting=meeting)
+    assert len(rows) == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
