@@ -11,35 +11,21 @@ import pytest
 import redis.exceptions
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from django.db import OperationalError
 
 from ecabinet.realtime import heads, sender
 from ecabinet.realtime.events import last_seq
 from meetings import consumers as meeting_consumers
 from meetings import services
-from meetings.routing import websocket_urlpatterns
 from tests.factories import make_meeting
+from tests.realtime_helpers import ready_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
-APP = URLRouter(websocket_urlpatterns)
 
 
 @pytest.fixture
 def live(cabinet):
     return make_meeting(cabinet.body, cabinet.secretary, items=2, publish=True)
-
-
-async def ready_socket(user, meeting_id):
-    communicator = WebsocketCommunicator(APP, f"/ws/meetings/{meeting_id}/")
-    communicator.scope["user"] = user
-    connected, _ = await communicator.connect()
-    assert connected
-    await communicator.send_json_to({"type": "hello", "after": 0})
-    while (frame := await communicator.receive_json_from(timeout=5))["type"] != "ready":
-        pass
-    return communicator, frame["seq"]
 
 
 def started(meeting_id, seq):

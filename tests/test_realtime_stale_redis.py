@@ -17,21 +17,18 @@ import time
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 
 from ecabinet.realtime import sender
 from ecabinet.realtime.events import last_seq
 from meetings import services
-from meetings.routing import websocket_urlpatterns
 from tests.factories import make_meeting
+from tests.realtime_helpers import ready_socket
 from voting.services import vote_open
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
     pytest.mark.django_db(transaction=True),
 ]
-APP = URLRouter(websocket_urlpatterns)
 
 
 def free_port() -> int:
@@ -92,17 +89,6 @@ def own_redis(tmp_path, settings):
 @pytest.fixture
 def live(cabinet):
     return make_meeting(cabinet.body, cabinet.secretary, items=2, publish=True)
-
-
-async def ready_socket(user, meeting_id):
-    communicator = WebsocketCommunicator(APP, f"/ws/meetings/{meeting_id}/")
-    communicator.scope["user"] = user
-    connected, _ = await communicator.connect()
-    assert connected
-    await communicator.send_json_to({"type": "hello", "after": 0})
-    while (frame := await communicator.receive_json_from(timeout=5))["type"] != "ready":
-        pass
-    return communicator, frame["seq"]
 
 
 async def restart(redis: OwnRedis) -> float:

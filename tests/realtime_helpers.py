@@ -1,0 +1,23 @@
+"""A meeting socket that has said hello and is ready, for the real-time tests."""
+
+from __future__ import annotations
+
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from meetings.routing import websocket_urlpatterns
+
+MEETING_APP = URLRouter(websocket_urlpatterns)
+
+
+async def ready_socket(user, meeting_id):
+    """Connect as `user`, say hello from the start, and wait for `ready`; returns the
+    communicator and the seq the socket is at."""
+    communicator = WebsocketCommunicator(MEETING_APP, f"/ws/meetings/{meeting_id}/")
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"type": "hello", "after": 0})
+    while (frame := await communicator.receive_json_from(timeout=5))["type"] != "ready":
+        pass
+    return communicator, frame["seq"]
