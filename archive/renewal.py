@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive.models import Record, RecordRevision
-from ecabinet import audit
+from ecabinet import audit, periodic
 from ecabinet.errors import Conflict, Invalid
 from people.models import User
 
@@ -310,34 +310,12 @@ def record_protect_on_filing(*, record: Record, data: bytes) -> None:
     record.protected_until, record.protection_algorithm = found.until, found.algorithm
 
 
-def backend_can_defer() -> bool:
-    from archive.tasks import archive_renew_task
-
-    return bool(archive_renew_task.get_backend().supports_defer)
-
-
-def _pending(now: dt.datetime) -> bool:
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - the database backend is not installed
-        return False
-    from archive.tasks import archive_renew_task
-
-    return DBTaskResult.objects.filter(
-        task_path=archive_renew_task.module_path, status="READY", run_after__gt=now
-    ).exists()
-
-
 def schedule_renewal(*, now: dt.datetime | None = None) -> bool:
-    """Enqueue the next sweep (ARCHIVE_RENEW_SECONDS ahead) unless one is waiting. The
-    immediate backend cannot defer: there `manage.py archive_renew --due --loop` runs it."""
-    if not backend_can_defer():
-        return False
+    """Enqueue the next sweep (ARCHIVE_RENEW_SECONDS ahead) unless one is waiting
+    (ecabinet/periodic.py). The immediate backend cannot defer: there
+    `manage.py archive_renew --due --loop` runs it."""
     from archive.tasks import archive_renew_task
 
-    now = now or timezone.now()
-    if _pending(now):
-        return False
-    run_after = now + dt.timedelta(seconds=settings.ARCHIVE_RENEW_SECONDS)
-    archive_renew_task.using(run_after=run_after).enqueue()
-    return True
+    return periodic.enqueue_next(
+        archive_renew_task, seconds=settings.ARCHIVE_RENEW_SECONDS, now=now
+    )

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ballots.models import Ballot
+from ecabinet import periodic
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 def backend_can_defer() -> bool:
     from ballots.tasks import ballots_tick_task
 
-    return bool(ballots_tick_task.get_backend().supports_defer)
+    return periodic.can_defer(ballots_tick_task)
 
 
 def schedule_ballot(*, ballot: Ballot) -> int:
@@ -45,30 +46,8 @@ def schedule_ballot(*, ballot: Ballot) -> int:
     return count + 1
 
 
-def _tick_pending(now: dt.datetime) -> bool:
-    """Is a sweep already waiting in the database queue? Then one chain is enough."""
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - the database backend is not installed
-        return False
-    from ballots.tasks import ballots_tick_task
-
-    return DBTaskResult.objects.filter(
-        task_path=ballots_tick_task.module_path, status="READY", run_after__gt=now
-    ).exists()
-
-
 def schedule_tick(*, now: dt.datetime | None = None) -> bool:
-    """Enqueue the next minute sweep unless one is already waiting. Two chains racing
-    here make two sweeps for a while; harmless (the sweep is idempotent), and the next
-    round sees the other's task and lets its own chain end."""
-    if not backend_can_defer():
-        return False
+    """Enqueue the next minute sweep unless one is already waiting (ecabinet/periodic.py)."""
     from ballots.tasks import ballots_tick_task
 
-    now = now or timezone.now()
-    if _tick_pending(now):
-        return False
-    run_after = now + dt.timedelta(seconds=settings.BALLOT_TICK_SECONDS)
-    ballots_tick_task.using(run_after=run_after).enqueue()
-    return True
+    return periodic.enqueue_next(ballots_tick_task, seconds=settings.BALLOT_TICK_SECONDS, now=now)

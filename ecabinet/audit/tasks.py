@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from ecabinet import periodic
 from ecabinet.audit import checkpoints
 
 logger = logging.getLogger(__name__)
@@ -34,16 +35,6 @@ def audit_checkpoint_task() -> int | None:
 
 def schedule_checkpoint(*, now: dt.datetime | None = None) -> bool:
     """Enqueue the next checkpoint run unless one is already waiting."""
-    if not audit_checkpoint_task.get_backend().supports_defer:
-        return False
-    from django_tasks_db.models import DBTaskResult
-
-    now = now or timezone.now()
-    waiting = DBTaskResult.objects.filter(
-        task_path=audit_checkpoint_task.module_path, status="READY", run_after__gt=now
+    return periodic.enqueue_next(
+        audit_checkpoint_task, seconds=settings.AUDIT_CHECKPOINT_SECONDS, now=now
     )
-    if waiting.exists():
-        return False
-    run_after = now + dt.timedelta(seconds=settings.AUDIT_CHECKPOINT_SECONDS)
-    audit_checkpoint_task.using(run_after=run_after).enqueue()
-    return True
