@@ -135,6 +135,7 @@ def _register_routers() -> None:
     api.add_router("", "minutes.api.router")
     api.add_router("", "archive.api.router")
     api.add_router("", "worklist.api.router")
+    api.add_router("", "briefcase.api.router")
 
 
 _register_routers()

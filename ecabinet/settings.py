@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "signing",
     "circulation",
     "meetings",
+    "briefcase",
     "voting",
     "ballots",
     "archive",
@@ -108,6 +109,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ecabinet.middleware.UploadSizeLimitMiddleware",
+    # A request from a revoked briefcase device (X-Ecabinet-Device) is refused (410).
+    "briefcase.middleware.RevokedDeviceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -246,6 +249,11 @@ BALLOT_WORKER_STALE_SECONDS = env_int("BALLOT_WORKER_STALE_SECONDS", 180)
 # last one's TSA certificate ends within this many days; the sweep runs this often.
 ARCHIVE_RENEW_MARGIN_DAYS = env_int("ARCHIVE_RENEW_MARGIN_DAYS", 365)
 ARCHIVE_RENEW_SECONDS = env_int("ARCHIVE_RENEW_SECONDS", 86400)
+
+# The briefcase (briefcase/, docs/briefcase.md): papers kept offline on a device stay
+# readable this many hours without contact with the server; devices a person may register.
+BRIEFCASE_OFFLINE_HOURS = env_int("BRIEFCASE_OFFLINE_HOURS", 72)
+BRIEFCASE_MAX_DEVICES = env_int("BRIEFCASE_MAX_DEVICES", 5)
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: papers go through access-checked views

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("meetings/", include("meetings.urls")),
+    path("briefcase/", include("briefcase.urls")),
     path("drafts/", include("circulation.urls")),
     path("signing/", include("signing.urls")),
     path("ballots/", include("ballots.urls")),

@@ -1,0 +1,5 @@
+"""The devices and briefcase API: /api/devices, /api/briefcase."""
+
+from ninja import Router
+
+router = Router(tags=["briefcase"])

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from briefcase import urls_offline, views
+
+app_name = "briefcase"
+urlpatterns = [
+    path("devices/", views.member_devices, name="member_devices"),
+    path("my-devices/", views.my_devices, name="my_devices"),
+]
+urlpatterns += urls_offline.urlpatterns
