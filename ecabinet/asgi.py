@@ -11,6 +11,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from ecabinet.realtime.outage import DatabaseOutageSocketMiddleware  # noqa: E402
 from ecabinet.routing import websocket_urlpatterns  # noqa: E402
 from people.channels import SecondFactorSocketMiddleware  # noqa: E402
 
@@ -18,7 +19,9 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(SecondFactorSocketMiddleware(URLRouter(websocket_urlpatterns)))
+            DatabaseOutageSocketMiddleware(
+                AuthMiddlewareStack(SecondFactorSocketMiddleware(URLRouter(websocket_urlpatterns)))
+            )
         ),
     }
 )

@@ -11,8 +11,13 @@ import pytest
 import redis.exceptions
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError
+from django.test import Client
 
+from ecabinet.asgi import application  # set up before the tests: it configures logging
 from ecabinet.realtime import heads, sender
 from ecabinet.realtime.events import last_seq
 from meetings import consumers as meeting_consumers
@@ -150,3 +155,42 @@ def test_the_heads_of_every_followed_stream_are_one_query(cabinet, django_assert
         read = heads._read_heads(keys)
     assert read == {f"meeting:{m.pk}": last_seq(meeting_id=m.pk) for m in meetings}
     assert all(head >= 1 for head in read.values())
+
+
+async def test_a_handshake_during_a_database_outage_is_accepted_then_closed_4503(
+    cabinet, live, monkeypatch, caplog
+):
+    # Through the whole server stack: the session cookie is read from the database before
+    # any consumer runs, so that is where an outage meets a tablet that reconnects. The
+    # page must learn "try again" (4503), not see an HTTP 500 that looks like a dropped
+    # network.
+    def session_cookie():
+        client = Client()
+        client.force_login(cabinet.minister)
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    cookie = await database_sync_to_async(session_cookie)()
+
+    def unreachable(self):
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
+
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", unreachable)
+    headers = [
+        (b"origin", b"http://testserver"),
+        (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
+    ]
+    page = WebsocketCommunicator(application, f"/ws/meetings/{live.pk}/", headers=headers)
+    with caplog.at_level(logging.WARNING, logger="ecabinet.realtime.outage"):
+        connected, _ = await page.connect(timeout=5)
+        assert connected
+        assert await page.receive_output(timeout=5) == {"type": "websocket.close", "code": 4503}
+    assert "the database is unreachable" in caplog.text
+
+    # Once the database answers, the same cookie is admitted.
+    monkeypatch.undo()
+    page = WebsocketCommunicator(application, f"/ws/meetings/{live.pk}/", headers=headers)
+    connected, _ = await page.connect(timeout=5)
+    assert connected
+    await page.send_json_to({"type": "ping"})
+    assert (await page.receive_json_from(timeout=5))["type"] == "pong"
+    await page.disconnect()
