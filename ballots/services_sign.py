@@ -43,6 +43,7 @@ def answer_sign(*, actor: User, answer: Answer, pin: str) -> Answer:
         raise NotAllowed(_("Only the person who submitted this answer can sign it."))
     if answer.state != Answer.State.SUBMITTED or answer.version is None:
         raise Conflict(_("Only a submitted answer that is not yet signed can be signed."))
+    _check_signable(answer.ballot)
     signed = version_sign(
         actor=actor,
         version=answer.version,
@@ -54,10 +55,23 @@ def answer_sign(*, actor: User, answer: Answer, pin: str) -> Answer:
     return _answer_signed(actor=actor, answer_id=answer.pk, source=answer.version, signed=signed)
 
 
+def _check_signable(ballot: Ballot) -> None:
+    """An answer is signed before the deadline: a signature after it would change what
+    the closed ballot counts, and a report already issued. The clock decides, not the
+    ballot's state: the sweep that closes a ballot may run a little after its deadline."""
+    if timezone.now() >= ballot.deadline:
+        raise Conflict(
+            _("The deadline has passed; an answer can no longer be signed (nothing was signed).")
+        )
+
+
 @transaction.atomic
 def _answer_signed(
     *, actor: User, answer_id: int, source: DocumentVersion, signed: DocumentVersion
 ) -> Answer:
+    answer = Answer.objects.select_related("ballot").get(pk=answer_id)
+    # The ballot's row first, as answers are stored: the close and the tally take it too.
+    _check_signable(Ballot.objects.select_for_update().get(pk=answer.ballot_id))
     answer = Answer.objects.select_for_update().get(pk=answer_id)
     if answer.state != Answer.State.SUBMITTED or answer.version_id != source.pk:
         raise Conflict(_("The answer changed while you were signing; nothing was recorded."))

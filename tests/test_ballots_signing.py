@@ -3,9 +3,12 @@ on a SoftHSM2 token (tests/pki_fixtures.py)."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
-from ballots.models import Answer
+import pytest
+from django.utils import timezone
+
+from ballots.models import Answer, Ballot
 from ballots.services_answers import answer_reopen
 from ballots.services_sign import answer_sign, report_issue, report_sign
 from ecabinet.errors import Conflict, Invalid, NotAllowed
@@ -60,3 +63,27 @@ def test_the_report_is_signed_by_the_secretariat_then_sealed(
         report_issue(actor=signers.secretary, ballot=ballot)
     ballot.refresh_from_db()
     assert ballot.report.versions.count() == 3
+
+
+def test_an_answer_cannot_be_signed_after_the_deadline_and_nothing_is_signed(cabinet, signers):
+    ballot = open_ballot(cabinet)
+    submitted = answer(signers.minister, ballot, "agree", "agree")
+    versions = submitted.document.versions.count()
+    close_after_deadline(ballot)
+    with pytest.raises(Conflict, match="deadline has passed"):
+        answer_sign(actor=signers.minister, answer=submitted, pin=USER_PIN)
+    submitted.refresh_from_db()
+    assert submitted.state == Answer.State.SUBMITTED and submitted.signed_version is None
+    assert submitted.document.versions.count() == versions
+
+
+def test_an_answer_is_not_signed_once_the_deadline_passed_even_if_the_ballot_is_still_open(
+    cabinet, signers
+):
+    # Nobody has closed the ballot yet (the sweep runs each minute): the deadline decides.
+    ballot = open_ballot(cabinet)
+    submitted = answer(signers.minister, ballot, "agree", "agree")
+    Ballot.objects.filter(pk=ballot.pk).update(deadline=timezone.now() - dt.timedelta(seconds=1))
+    with pytest.raises(Conflict, match="deadline has passed"):
+        answer_sign(actor=signers.minister, answer=submitted, pin=USER_PIN)
+    assert Answer.objects.get(pk=submitted.pk).state == Answer.State.SUBMITTED
