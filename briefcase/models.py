@@ -13,6 +13,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def parse_device_id(raw: object) -> uuid.UUID | None:
+    """A device's public id from a path, a query or a header; None if it is not a uuid."""
+    if isinstance(raw, uuid.UUID):
+        return raw
+    try:
+        return uuid.UUID(str(raw or "").strip())
+    except ValueError:
+        return None
+
+
 def new_key() -> bytes:
     return secrets.token_bytes(32)
 
