@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views, views_leave, views_live, views_papers, views_reading
+from meetings import views, views_leave, views_live, views_papers, views_reader, views_reading
 
 app_name = "meetings"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/papers/new/", views_papers.paper_new, name="paper_new"),
     path("<int:pk>/papers/<int:paper_id>/", views_papers.paper_detail, name="paper"),
     path("<int:pk>/papers/<int:paper_id>/file/", views_papers.paper_file, name="paper_file"),
+    path("<int:pk>/papers/<int:paper_id>/read/", views_reader.paper_read, name="paper_read"),
     path(
         "<int:pk>/papers/<int:paper_id>/versions/new/",
         views_papers.version_new,
