@@ -1,0 +1,1242 @@
+// The briefcase (`/briefcase/`, docs/briefcase.md): the member's upcoming meetings,
+// agendas and papers, kept encrypted on this device and readable with no network.
+//
+// Online: the device registers once (POST /api/devices), the data key is asked once per
+// page session (POST /api/devices/{id}/key) and kept in memory only; the manifest
+// (GET /api/briefcase) says what to keep, papers are downloaded, checked against their
+// SHA-256, sealed (crypto.js) and stored (store.js). Offline: the key is unwrapped with
+// the member's offline PIN. Positions marked offline wait in the outbox and are sent
+// through the ordinary idempotent PUT once the network is back. A revoked device (its
+// status, a 410 "device_revoked", or the person stream's `device.revoked`) deletes
+// everything it stored, tells the server and signs out.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("briefcase");
+  if (!root) return;
+  var C = window.ecabinetBriefcaseCrypto;
+  var S = window.ecabinetBriefcaseStore;
+  var t = root.dataset;
+  var lang = document.documentElement.lang || "vi";
+  var DEVICE_HEADER = "X-Ecabinet-Device";
+  var MAX_PIN_TRIES = 10;
+  var DOWNLOADS_AT_ONCE = 3;
+  var SYNC_EVERY_MS = 5 * 60 * 1000;
+
+  var state = {
+    device: null, // {k: "device", id}
+    key: null, // the data key (CryptoKey, not extractable), in memory only
+    manifest: null,
+    meetings: {}, // meeting id -> {state: ok|loading|failed, n, m}
+    pending: {}, // item id -> the position waiting in the outbox
+    sent: {}, // item id -> "sent" | refusal text
+    offlineHours: 72,
+    contact: 0,
+    syncing: null,
+    flushing: null,
+    wiping: false,
+    signedOut: false,
+    personSeq: 0,
+    socket: null,
+  };
+
+  var $ = function (testid) {
+    return root.querySelector("[data-testid=" + testid + "]");
+  };
+
+  function say(template, values) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (_, name) {
+      return values && values[name] !== undefined ? values[name] : "";
+    });
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function when(ms) {
+    return new Date(ms).toLocaleString(lang, {
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZone: t.tz || undefined,
+    });
+  }
+
+  function message(text, kind) {
+    var box = $("briefcase-message");
+    box.textContent = "";
+    box.hidden = !text;
+    box.className = "alert" + (kind ? " alert--" + kind : "");
+    if (text) box.appendChild(el("p", null, text));
+    return box;
+  }
+
+  function phase(name) {
+    root.dataset.state = name;
+    root.setAttribute("aria-busy", name === "starting" || name === "opening" ? "true" : "false");
+  }
+
+  // --- The server ----------------------------------------------------------------------
+
+  function csrf() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function Revoked() {
+    this.name = "Revoked";
+  }
+
+  // fetch with the session, the CSRF token and the device; a 410 device_revoked wipes.
+  function call(method, url, body, accept) {
+    var headers = { Accept: accept || "application/json", "X-CSRFToken": csrf() };
+    if (state.device) headers[DEVICE_HEADER] = state.device.id;
+    var init = { method: method, credentials: "same-origin", headers: headers, cache: "no-store" };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return window.fetch(url, init).then(function (response) {
+      if (response.status !== 410) return response;
+      return response
+        .clone()
+        .json()
+        .catch(function () {
+          return {};
+        })
+        .then(function (data) {
+          if (data.error !== "device_revoked") return response;
+          wipe();
+          throw new Revoked();
+        });
+    });
+  }
+
+  function json(response) {
+    return response.json().catch(function () {
+      return {};
+    });
+  }
+
+  function deviceName() {
+    var ua = navigator.userAgent;
+    var browser = /Edg\//.test(ua) ? "Edge" : /Chrom/.test(ua) ? "Chrome" : /Firefox/.test(ua) ? "Firefox" : /Safari/.test(ua) ? "Safari" : "Web";
+    var platform = (navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "";
+    return (browser + " · " + platform).slice(0, 100);
+  }
+
+  function register() {
+    return call("POST", "/api/devices", { name: deviceName() }).then(function (response) {
+      if (response.status === 401 || response.status === 403) throw { signedOut: true };
+      if (!response.ok) throw new Error("register " + response.status);
+      return json(response).then(function (data) {
+        state.device = { k: "device", id: data.id };
+        return S.put("meta", state.device);
+      });
+    });
+  }
+
+  // The key for this page session. Resolves to the raw bytes; rejects {signedOut} or
+  // {foreign} (the device is unknown to this person: another member's, or deleted).
+  function fetchKey() {
+    return call("POST", "/api/devices/" + state.device.id + "/key", {}).then(function (response) {
+      if (response.status === 401) throw { signedOut: true };
+      if (response.status === 403 || response.status === 404) throw { foreign: true };
+      if (!response.ok) throw new Error("key " + response.status);
+      return json(response).then(function (data) {
+        state.offlineHours = data.offline_hours || state.offlineHours;
+        return C.fromBase64(data.key);
+      });
+    });
+  }
+
+  function checkStatus() {
+    return call("GET", "/api/devices/" + state.device.id + "/status").then(function (response) {
+      if (response.status === 404) return "unknown";
+      if (!response.ok) return "active";
+      return json(response).then(function (data) {
+        if (data.state === "revoked") {
+          wipe();
+          throw new Revoked();
+        }
+        return data.state;
+      });
+    });
+  }
+
+  // --- Starting: online with the server's key, offline with the PIN ------------------------
+
+  function start() {
+    if (!C || !C.available || !window.indexedDB || !S) {
+      phase("unsupported");
+      message(t.tUnsupported, "error");
+      return;
+    }
+    showNetwork();
+    S.get("meta", "device")
+      .then(function (device) {
+        state.device = device || null;
+        return S.get("meta", "person");
+      })
+      .then(function (person) {
+        state.personSeq = (person && person.seq) || 0;
+        return navigator.onLine ? connect() : unlockWithPin();
+      })
+      .catch(failed);
+  }
+
+  function failed(error) {
+    if (error instanceof Revoked || state.wiping) return;
+    if (window.console) window.console.warn("briefcase:", error);
+    if (!state.key) return unlockWithPin();
+    message(t.tError, "error");
+  }
+
+  // With the network: make sure of the device and its key, then sync. A session that has
+  // ended falls back to the PIN, and says how to sign in again.
+  function connect() {
+    var ready = state.device ? checkStatus() : register();
+    return ready
+      .then(function (status) {
+        if (status === "unknown") return resetAndRegister();
+      })
+      .then(fetchKey)
+      .catch(function (error) {
+        if (error && error.foreign) return resetAndRegister().then(fetchKey);
+        throw error;
+      })
+      .then(function (raw) {
+        state.signedOut = false;
+        return S.get("meta", "wrap").then(function (wrapped) {
+          return wrapped ? raw : askNewPin(raw);
+        });
+      })
+      .then(function (raw) {
+        return C.importDataKey(raw).then(function (key) {
+          raw.fill(0);
+          return opened(key);
+        });
+      })
+      .then(function () {
+        listen();
+        return sync();
+      })
+      .catch(function (error) {
+        if (error && error.signedOut) {
+          state.signedOut = true;
+          message(t.tSignedOut, "error").appendChild(loginLink());
+          if (!state.key) return unlockWithPin();
+          return;
+        }
+        if (error instanceof Revoked) return;
+        if (error instanceof TypeError && !state.key) return unlockWithPin(); // no network after all
+        throw error;
+      });
+  }
+
+  function resetAndRegister() {
+    // This device's briefcase belongs to nobody the server knows for this session
+    // (another member signed in on this tablet, or the device was deleted): it is of
+    // no use here, so it goes, and this person gets a device of their own.
+    return S.deleteAll().then(function () {
+      state.device = null;
+      state.key = null;
+      return register();
+    });
+  }
+
+  function loginLink() {
+    var link = el("a", "btn btn--small", t.tLogin);
+    link.href = t.login + "?next=" + encodeURIComponent(window.location.pathname);
+    link.dataset.testid = "briefcase-login";
+    return link;
+  }
+
+  // First use on this device: the member chooses the PIN that wraps the key for offline use.
+  function askNewPin(raw) {
+    phase("pin-set");
+    var form = $("pin-set");
+    var error = $("pin-set-error");
+    form.hidden = false;
+    form.elements.pin.focus();
+    return new Promise(function (resolve, reject) {
+      form.onsubmit = function (event) {
+        event.preventDefault();
+        var pin = form.elements.pin.value;
+        error.hidden = true;
+        if (pin.length < 6) {
+          error.textContent = t.tPinShort;
+          error.hidden = false;
+          return;
+        }
+        if (pin !== form.elements.again.value) {
+          error.textContent = t.tPinDiffer;
+          error.hidden = false;
+          return;
+        }
+        form.elements.pin.value = form.elements.again.value = "";
+        form.querySelector("button").disabled = true;
+        C.wrap(raw, pin)
+          .then(function (record) {
+            return S.put("meta", record);
+          })
+          .then(function () {
+            form.hidden = true;
+            form.onsubmit = null;
+            resolve(raw);
+          }, reject);
+      };
+    });
+  }
+
+  function unlockWithPin() {
+    return S.get("meta", "wrap").then(function (wrapped) {
+      if (!wrapped) {
+        phase("empty");
+        message(t.tPinNeedsNetwork, "error");
+        return;
+      }
+      phase("locked");
+      var form = $("pin-unlock");
+      var error = $("pin-error");
+      form.hidden = false;
+      form.elements.pin.focus();
+      form.onsubmit = function (event) {
+        event.preventDefault();
+        var pin = form.elements.pin.value;
+        form.elements.pin.value = "";
+        error.hidden = true;
+        phase("opening");
+        C.unwrap(wrapped, pin)
+          .then(function (key) {
+            form.hidden = true;
+            form.onsubmit = null;
+            return S.remove("meta", "tries").then(function () {
+              return opened(key);
+            });
+          })
+          .then(function () {
+            if (navigator.onLine) connect().catch(failed);
+          })
+          .catch(function () {
+            return wrongPin(error);
+          });
+      };
+    });
+  }
+
+  function wrongPin(error) {
+    return S.get("meta", "tries").then(function (tries) {
+      var n = ((tries && tries.n) || 0) + 1;
+      if (n >= MAX_PIN_TRIES) {
+        return S.deleteAll().then(function () {
+          $("pin-unlock").hidden = true;
+          phase("empty");
+          message(t.tPinLocked, "error");
+        });
+      }
+      phase("locked");
+      error.textContent = say(t.tPinWrong, { n: MAX_PIN_TRIES - n });
+      error.hidden = false;
+      return S.put("meta", { k: "tries", n: n });
+    });
+  }
+
+  // The key is in hand (from the server or the PIN): read what the device holds.
+  function opened(key) {
+    var first = !state.key;
+    state.key = key;
+    $("pin-unlock").hidden = true;
+    $("pin-unlock").onsubmit = null;
+    if (!first) return Promise.resolve();
+    return S.get("meta", "contact")
+      .then(function (record) {
+        return record ? C.openJSON(key, record) : null;
+      })
+      .then(function (contact) {
+        if (contact) {
+          state.contact = contact.at;
+          state.offlineHours = contact.hours || state.offlineHours;
+        }
+        return expireIfDue();
+      })
+      .then(function () {
+        return S.get("manifest", "manifest");
+      })
+      .then(function (record) {
+        return record ? C.openJSON(key, record) : null;
+      })
+      .then(function (manifest) {
+        state.manifest = manifest;
+        return S.keys("papers");
+      })
+      .then(function (stored) {
+        if (state.manifest) settleFromStore(stored);
+        return loadOutbox();
+      })
+      .then(function () {
+        phase("ready");
+        render();
+      });
+  }
+
+  // What is on the device already counts as up to date until the next sync says otherwise.
+  function settleFromStore(stored) {
+    var have = {};
+    stored.forEach(function (k) {
+      have[k] = true;
+    });
+    state.manifest.meetings.forEach(function (meeting) {
+      var wanted = offlinePapers(meeting);
+      var n = wanted.filter(function (p) {
+        return have[paperKey(p)];
+      }).length;
+      state.meetings[meeting.id] = { state: n === wanted.length ? "ok" : "failed", n: n, m: wanted.length };
+    });
+  }
+
+  // Offline reading stops after offline_hours without contact with the server.
+  function expireIfDue() {
+    if (!state.contact || navigator.onLine) return Promise.resolve(false);
+    if (Date.now() - state.contact <= state.offlineHours * 3600 * 1000) return Promise.resolve(false);
+    state.manifest = null;
+    state.meetings = {};
+    return Promise.all([S.clear("papers"), S.clear("manifest")]).then(function () {
+      message(say(t.tExpired, { hours: state.offlineHours }), "error");
+      render();
+      return true;
+    });
+  }
+
+  function touchContact() {
+    state.contact = Date.now();
+    showStatus();
+    return C.sealJSON(state.key, "contact", { at: state.contact, hours: state.offlineHours }).then(
+      function (record) {
+        return S.put("meta", record);
+      }
+    );
+  }
+
+  // --- Sync ------------------------------------------------------------------------------
+
+  function paperKey(paper) {
+    return paper.id + ":" + paper.version;
+  }
+
+  function offlinePapers(meeting) {
+    return (meeting.papers || []).filter(function (p) {
+      return p.offline;
+    });
+  }
+
+  function sync() {
+    if (!state.key || !state.device || state.wiping) return Promise.resolve();
+    if (state.syncing) return state.syncing;
+    root.dataset.sync = "loading";
+    state.syncing = call("GET", "/api/briefcase?device=" + encodeURIComponent(state.device.id))
+      .then(function (response) {
+        if (response.status === 401 || response.status === 403) throw { signedOut: true };
+        if (!response.ok) throw new Error("manifest " + response.status);
+        return json(response);
+      })
+      .then(function (manifest) {
+        state.offlineHours = manifest.offline_hours || state.offlineHours;
+        return touchContact()
+          .then(function () {
+            return C.sealJSON(state.key, "manifest", manifest);
+          })
+          .then(function (record) {
+            return S.put("manifest", record);
+          })
+          .then(function () {
+            state.manifest = manifest;
+            return S.keys("papers");
+          });
+      })
+      .then(download)
+      .then(function () {
+        flush();
+        root.dataset.sync = failedMeetings() ? "failed" : "ok";
+        root.dataset.syncs = String((parseInt(root.dataset.syncs || "0", 10) || 0) + 1);
+        return reportStored();
+      })
+      .catch(function (error) {
+        root.dataset.sync = "failed";
+        if (error instanceof Revoked) return;
+        if (error && error.signedOut) {
+          state.signedOut = true;
+          message(t.tSignedOut, "error").appendChild(loginLink());
+          return checkStatus().catch(function () {});
+        }
+        Object.keys(state.meetings).forEach(function (id) {
+          if (state.meetings[id].state === "loading") state.meetings[id].state = "failed";
+        });
+        render();
+      })
+      .then(function () {
+        state.syncing = null;
+      });
+    return state.syncing;
+  }
+
+  function failedMeetings() {
+    return Object.keys(state.meetings).filter(function (id) {
+      return state.meetings[id].state === "failed";
+    }).length;
+  }
+
+  // Download what is new or changed, meeting by meeting, and drop what left the manifest.
+  function download(storedKeys) {
+    var have = {};
+    storedKeys.forEach(function (k) {
+      have[k] = true;
+    });
+    var wanted = {};
+    var queue = [];
+    state.meetings = {};
+    state.manifest.meetings.forEach(function (meeting) {
+      var papers = offlinePapers(meeting);
+      var progress = { state: "ok", n: 0, m: papers.length };
+      state.meetings[meeting.id] = progress;
+      papers.forEach(function (paper) {
+        wanted[paperKey(paper)] = true;
+        if (have[paperKey(paper)]) progress.n += 1;
+        else queue.push({ paper: paper, progress: progress });
+      });
+      if (progress.n < progress.m) progress.state = "loading";
+    });
+    render();
+    var gone = storedKeys.filter(function (k) {
+      return !wanted[k];
+    });
+    return Promise.all(
+      gone.map(function (k) {
+        return S.remove("papers", k);
+      })
+    ).then(function () {
+      return pool(queue, DOWNLOADS_AT_ONCE, fetchPaper);
+    });
+  }
+
+  function pool(tasks, size, work) {
+    var next = 0;
+    function worker() {
+      if (next >= tasks.length || state.wiping) return Promise.resolve();
+      var task = tasks[next++];
+      return work(task).then(worker);
+    }
+    var workers = [];
+    for (var i = 0; i < Math.min(size, tasks.length); i++) workers.push(worker());
+    return Promise.all(workers);
+  }
+
+  function fetchPaper(task) {
+    var paper = task.paper;
+    var progress = task.progress;
+    return call("GET", paper.file_url, undefined, "application/pdf")
+      .then(function (response) {
+        if (!response.ok) throw new Error("paper " + response.status);
+        return response.arrayBuffer();
+      })
+      .then(function (buffer) {
+        return C.sha256hex(buffer).then(function (digest) {
+          if (paper.sha256 && digest !== paper.sha256) throw new Error("sha256 " + paper.id);
+          return C.seal(state.key, paperKey(paper), buffer);
+        });
+      })
+      .then(function (record) {
+        return S.put("papers", record);
+      })
+      .then(function () {
+        progress.n += 1;
+        if (progress.n >= progress.m && progress.state !== "failed") progress.state = "ok";
+      })
+      .catch(function (error) {
+        if (error instanceof Revoked) throw error;
+        progress.state = "failed";
+      })
+      .then(function () {
+        renderSync();
+        var done = document.querySelector("[data-testid=bc-paper-" + paper.id + "]");
+        if (done) renderPaperAction(done, paper);
+      });
+  }
+
+  function reportStored() {
+    var meetings = 0;
+    var papers = 0;
+    var bytes = 0;
+    (state.manifest ? state.manifest.meetings : []).forEach(function (meeting) {
+      var progress = state.meetings[meeting.id];
+      if (progress && progress.n) meetings += 1;
+      offlinePapers(meeting).forEach(function (paper) {
+        if (progress && progress.state === "ok") {
+          papers += 1;
+          bytes += paper.size || 0;
+        }
+      });
+    });
+    return call("POST", "/api/devices/" + state.device.id + "/stored", {
+      meetings: meetings,
+      papers: papers,
+      bytes: bytes,
+    }).catch(function () {
+      /* only for the devices page: the next sync says it again */
+    });
+  }
+
+  var soon = null;
+  function syncSoon() {
+    window.clearTimeout(soon);
+    soon = window.setTimeout(function () {
+      if (navigator.onLine && state.key) sync();
+    }, 800);
+  }
+
+  // --- Outbox: positions and reading marked offline --------------------------------------
+
+  function uuid() {
+    if (window.crypto.randomUUID) return window.crypto.randomUUID();
+    return Array.prototype.map
+      .call(window.crypto.getRandomValues(new Uint8Array(16)), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      })
+      .join("");
+  }
+
+  function loadOutbox() {
+    state.pending = {};
+    return S.all("outbox").then(function (records) {
+      return Promise.all(
+        records.map(function (record) {
+          return C.openJSON(state.key, record).then(function (entry) {
+            if (entry.kind === "position") state.pending[entry.item_id] = entry;
+          });
+        })
+      );
+    });
+  }
+
+  function queue(entry) {
+    return C.sealJSON(state.key, entry.client_id, entry).then(function (record) {
+      return S.put("outbox", record);
+    });
+  }
+
+  // Sends what waits, oldest first; a network failure stops and keeps the rest for later.
+  function flush() {
+    if (!state.key || !navigator.onLine || state.signedOut || state.wiping) return Promise.resolve();
+    if (state.flushing) return state.flushing;
+    state.flushing = S.all("outbox")
+      .then(function (records) {
+        return Promise.all(
+          records.map(function (record) {
+            return C.openJSON(state.key, record);
+          })
+        );
+      })
+      .then(function (entries) {
+        entries.sort(function (a, b) {
+          return a.at - b.at;
+        });
+        return entries.reduce(function (chain, entry) {
+          return chain.then(function () {
+            return send(entry);
+          });
+        }, Promise.resolve());
+      })
+      .catch(function () {
+        /* offline again, or signed out: what is left waits */
+      })
+      .then(function () {
+        state.flushing = null;
+        render();
+      });
+    return state.flushing;
+  }
+
+  function send(entry) {
+    var request =
+      entry.kind === "position"
+        ? call("PUT", "/api/items/" + entry.item_id + "/position", {
+            stance: entry.stance,
+            comment: entry.comment,
+          })
+        : call("POST", "/api/papers/" + entry.paper_id + "/reading", {
+            version: entry.version,
+            pages: entry.pages.slice(0, 200),
+          });
+    return request.then(function (response) {
+      if (response.status === 401) throw { signedOut: true };
+      if (response.status >= 500 || response.status === 429) throw new Error("later");
+      return json(response).then(function (data) {
+        if (entry.kind === "position") {
+          delete state.pending[entry.item_id];
+          state.sent[entry.item_id] = response.ok ? "sent" : say(t.tRefused, { detail: data.detail || response.status });
+          if (response.ok) setPosition(entry.item_id, { value: entry.stance, note: entry.comment });
+        }
+        return S.remove("outbox", entry.client_id);
+      });
+    });
+  }
+
+  function setPosition(itemId, position) {
+    if (!state.manifest) return;
+    state.manifest.meetings.forEach(function (meeting) {
+      (meeting.items || []).forEach(function (item) {
+        if (String(item.id) === String(itemId)) item.position = position;
+      });
+    });
+  }
+
+  function markPosition(form) {
+    var itemId = parseInt(form.dataset.item, 10);
+    var stance = form.querySelector("input[name=stance]:checked");
+    var comment = form.elements.comment.value.trim();
+    var error = form.querySelector(".error");
+    error.hidden = true;
+    if (!stance) return;
+    if (stance.value === "object" && !comment) {
+      error.textContent = t.tWhy;
+      error.hidden = false;
+      form.elements.comment.focus();
+      return;
+    }
+    var entry = {
+      kind: "position",
+      client_id: uuid(),
+      item_id: itemId,
+      stance: stance.value,
+      comment: comment,
+      at: Date.now(),
+    };
+    // A newer choice for the same item replaces the one still waiting.
+    var old = state.pending[itemId];
+    var drop = old ? S.remove("outbox", old.client_id) : Promise.resolve();
+    drop
+      .then(function () {
+        return queue(entry);
+      })
+      .then(function () {
+        state.pending[itemId] = entry;
+        delete state.sent[itemId];
+        delete form.dataset.dirty;
+        render();
+        return flush();
+      });
+  }
+
+  // Pages read in the reader, merged per paper version until sent.
+  function noteReading(paper, page) {
+    var id = "reading-" + paper.id + "-" + paper.version;
+    return S.get("outbox", id)
+      .then(function (record) {
+        return record ? C.openJSON(state.key, record) : null;
+      })
+      .then(function (entry) {
+        entry = entry || { kind: "reading", client_id: id, paper_id: paper.id, version: paper.version, pages: [], at: Date.now() };
+        if (entry.pages.indexOf(page) < 0) entry.pages.push(page);
+        return queue(entry);
+      });
+  }
+
+  // --- Drawing ---------------------------------------------------------------------------
+
+  function showNetwork() {
+    var online = navigator.onLine;
+    var badge = $("briefcase-network");
+    badge.dataset.state = online ? "online" : "offline";
+    badge.textContent = online ? t.tOnline : t.tOffline;
+    root.querySelectorAll("[data-online-only]").forEach(function (node) {
+      node.hidden = !online;
+    });
+  }
+
+  function showStatus() {
+    var status = $("briefcase-status");
+    status.textContent = state.contact
+      ? say(t.tLastContact, {
+          time: when(state.contact),
+          until: when(state.contact + state.offlineHours * 3600 * 1000),
+        })
+      : "";
+  }
+
+  function renderSync() {
+    Object.keys(state.meetings).forEach(function (id) {
+      var badge = root.querySelector("[data-testid=sync-" + id + "]");
+      if (!badge) return;
+      var progress = state.meetings[id];
+      badge.dataset.state = progress.state;
+      badge.className = "bc-sync bc-sync--" + progress.state;
+      badge.textContent =
+        progress.state === "ok"
+          ? t.tOk
+          : progress.state === "loading"
+            ? say(t.tLoading, { n: progress.n, m: progress.m })
+            : t.tFailed;
+    });
+  }
+
+  function render() {
+    var box = $("briefcase-meetings");
+    showStatus();
+    if (!state.key) {
+      box.textContent = "";
+      return;
+    }
+    // Never overwrite what the member is typing: keep the forms they touched.
+    var typing = {};
+    box.querySelectorAll("form[data-dirty]").forEach(function (form) {
+      var checked = form.querySelector("input[name=stance]:checked");
+      typing[form.dataset.item] = { stance: checked && checked.value, comment: form.elements.comment.value };
+    });
+    box.textContent = "";
+    var meetings = state.manifest ? state.manifest.meetings : [];
+    if (!meetings.length) {
+      box.appendChild(el("p", "empty", state.manifest ? t.tNoMeetings : ""));
+    }
+    meetings.forEach(function (meeting) {
+      box.appendChild(meetingCard(meeting, typing));
+    });
+    renderSync();
+  }
+
+  function meetingCard(meeting, typing) {
+    var card = el("article", "card bc-meeting");
+    card.dataset.testid = "bc-meeting-" + meeting.id;
+    var head = el("header", "bc-meeting__head");
+    var text = el("div", "bc-meeting__text");
+    if (meeting.body) text.appendChild(el("p", "eyebrow", meeting.body)).setAttribute("translate", "no");
+    text.appendChild(el("h2", null, meeting.title)).setAttribute("translate", "no");
+    var facts = [meeting.starts_at ? when(Date.parse(meeting.starts_at)) : "", meeting.location || ""].filter(Boolean);
+    text.appendChild(el("p", "meta", facts.join(" · "))).setAttribute("translate", "no");
+    head.appendChild(text);
+    var badge = el("span", "bc-sync");
+    badge.dataset.testid = "sync-" + meeting.id;
+    badge.setAttribute("role", "status");
+    head.appendChild(badge);
+    card.appendChild(head);
+
+    var items = el("ol", "items bc-items");
+    (meeting.items || []).forEach(function (item) {
+      items.appendChild(itemRow(meeting, item, typing[item.id]));
+    });
+    card.appendChild(items);
+    var general = (meeting.papers || []).filter(function (p) {
+      return !p.item_id;
+    });
+    if (general.length) {
+      card.appendChild(el("h3", "bc-general", t.tGeneral));
+      card.appendChild(paperList(general));
+    }
+    return card;
+  }
+
+  function itemRow(meeting, item, typed) {
+    var row = el("li", "item bc-item");
+    row.dataset.testid = "bc-item-" + item.id;
+    var head = el("div", "item__head");
+    head.appendChild(el("span", "item__no", item.number));
+    var main = el("div", "item__main");
+    main.appendChild(el("h3", "item__title", item.title)).setAttribute("translate", "no");
+    if (item.presenting_agency) {
+      main.appendChild(el("p", "meta", say(t.tPresenter, { agency: item.presenting_agency })));
+    }
+    head.appendChild(main);
+    row.appendChild(head);
+    var papers = (meeting.papers || []).filter(function (p) {
+      return String(p.item_id) === String(item.id);
+    });
+    if (papers.length) row.appendChild(paperList(papers));
+    if (item.can_mark_position) row.appendChild(positionForm(item, typed));
+    return row;
+  }
+
+  function paperList(papers) {
+    var list = el("ul", "papers");
+    papers.forEach(function (paper) {
+      var row = el("li", "paper");
+      row.dataset.testid = "bc-paper-" + paper.id;
+      var text = el("div", "paper__text");
+      text.appendChild(el("span", "paper__summary", paper.title)).setAttribute("translate", "no");
+      var facts = [say(t.tVersion, { n: paper.version })];
+      if (paper.page_count) facts.push(say(t.tPages, { n: paper.page_count }));
+      text.appendChild(el("span", "meta", facts.join(" · ")));
+      row.appendChild(text);
+      renderPaperAction(row, paper);
+      list.appendChild(row);
+    });
+    return list;
+  }
+
+  function renderPaperAction(row, paper) {
+    var old = row.querySelector(".bc-paper-action");
+    if (old) old.remove();
+    var action;
+    if (!paper.offline) {
+      action = el("span", "lock bc-paper-action", paper.reason || "");
+      action.dataset.testid = "bc-not-offline-" + paper.id;
+    } else {
+      var progress = meetingOf(paper);
+      var ready = progress && (progress.state === "ok" || progress.n > 0);
+      action = el("button", "btn btn--small bc-paper-action", t.tRead);
+      action.type = "button";
+      action.dataset.testid = "bc-read-" + paper.id;
+      action.dataset.paper = paper.id;
+      if (!ready) action.title = t.tNotYet;
+    }
+    row.appendChild(action);
+  }
+
+  function meetingOf(paper) {
+    var found = null;
+    (state.manifest ? state.manifest.meetings : []).forEach(function (meeting) {
+      (meeting.papers || []).forEach(function (p) {
+        if (p.id === paper.id) found = state.meetings[meeting.id];
+      });
+    });
+    return found;
+  }
+
+  function positionForm(item, typed) {
+    var form = el("form", "position-form bc-position");
+    form.dataset.testid = "bc-position-form-" + item.id;
+    form.dataset.item = item.id;
+    form.noValidate = true;
+    var fieldset = el("fieldset");
+    fieldset.appendChild(el("legend", null, t.tYourPosition));
+    var pending = state.pending[item.id];
+    var current = typed || (pending ? { stance: pending.stance, comment: pending.comment } : null);
+    if (!current && item.position) current = { stance: item.position.value, comment: item.position.note };
+    var stances = el("div", "stances");
+    ["no_objection", "wish_to_speak", "object"].forEach(function (stance) {
+      var label = el("label", "stance-btn stance-btn--" + stance);
+      label.dataset.testid = "bc-stance-" + stance + "-" + item.id;
+      var input = el("input");
+      input.type = "radio";
+      input.name = "stance";
+      input.value = stance;
+      input.checked = !!current && current.stance === stance;
+      label.appendChild(input);
+      label.appendChild(el("span", null, t["t" + camel(stance)]));
+      stances.appendChild(label);
+    });
+    fieldset.appendChild(stances);
+    var field = el("div", "field");
+    var id = "bc-comment-" + item.id;
+    var label = el("label", null, t.tComment);
+    label.htmlFor = id;
+    var comment = el("textarea");
+    comment.id = id;
+    comment.name = "comment";
+    comment.rows = 2;
+    comment.maxLength = 2000;
+    comment.dataset.testid = id;
+    comment.value = (current && current.comment) || "";
+    field.appendChild(label);
+    field.appendChild(comment);
+    fieldset.appendChild(field);
+    var error = el("p", "error");
+    error.hidden = true;
+    fieldset.appendChild(error);
+    var save = el("button", "btn btn--primary", t.tSavePosition);
+    save.type = "submit";
+    save.dataset.testid = "bc-position-save-" + item.id;
+    fieldset.appendChild(save);
+    var note = el("p", "bc-position__state");
+    note.dataset.testid = "bc-position-state-" + item.id;
+    if (pending) {
+      note.dataset.state = "queued";
+      note.textContent = t.tQueued;
+    } else if (state.sent[item.id]) {
+      note.dataset.state = state.sent[item.id] === "sent" ? "sent" : "refused";
+      note.textContent = state.sent[item.id] === "sent" ? t.tSent : state.sent[item.id];
+    }
+    fieldset.appendChild(note);
+    form.appendChild(fieldset);
+    if (typed) form.dataset.dirty = "1";
+    return form;
+  }
+
+  function camel(name) {
+    return name.charAt(0).toUpperCase() + name.slice(1);
+  }
+
+  // --- Reading a paper -------------------------------------------------------------------
+
+  var reader = null;
+
+  function findPaper(id) {
+    var found = null;
+    (state.manifest ? state.manifest.meetings : []).forEach(function (meeting) {
+      (meeting.papers || []).forEach(function (p) {
+        if (String(p.id) === String(id)) found = p;
+      });
+    });
+    return found;
+  }
+
+  function read(paper) {
+    var overlay = $("briefcase-reader");
+    var body = $("briefcase-reader-body");
+    return S.get("papers", paperKey(paper))
+      .then(function (record) {
+        if (!record) throw new Error("missing");
+        return C.open(state.key, record);
+      })
+      .then(function (bytes) {
+        closeReader();
+        body.textContent = "";
+        $("briefcase-reader-title").textContent = paper.title;
+        overlay.hidden = false;
+        overlay.dataset.paperId = paper.id;
+        document.body.classList.add("briefcase-reading");
+        body.addEventListener("reader:page", onPage);
+        return window.ecabinetReader.open(body, {
+          source: { data: bytes },
+          paperId: paper.id,
+          version: paper.version,
+          pdfjs: t.pdfjs,
+          worker: t.worker,
+          page: 1,
+          reportReading: false, // the outbox reports it, online or not
+        });
+      })
+      .then(function (handle) {
+        reader = handle;
+        overlay.dataset.state = "open";
+      })
+      .catch(function () {
+        message(t.tOpenError, "error");
+      });
+  }
+
+  function onPage(event) {
+    var detail = event.detail || {};
+    var paper = findPaper(detail.paperId);
+    if (!paper || !detail.page) return;
+    $("briefcase-reader").dataset.page = detail.page;
+    noteReading(paper, detail.page).then(function () {
+      if (navigator.onLine) flush();
+    });
+  }
+
+  function closeReader() {
+    var overlay = $("briefcase-reader");
+    var body = $("briefcase-reader-body");
+    body.removeEventListener("reader:page", onPage);
+    if (reader) {
+      try {
+        reader.close();
+      } catch (e) {
+        /* already closed */
+      }
+    }
+    reader = null;
+    overlay.hidden = true;
+    delete overlay.dataset.state;
+    document.body.classList.remove("briefcase-reading");
+  }
+
+  // --- The person stream: a revoke reaches an open app at once ----------------------------
+
+  var backoff = 1000;
+  function listen() {
+    if (!window.WebSocket || state.socket || state.wiping || !navigator.onLine) return;
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var ws = new WebSocket(scheme + window.location.host + "/ws/me/");
+    state.socket = ws;
+    ws.onopen = function () {
+      ws.send(JSON.stringify({ type: "hello", after: state.personSeq }));
+    };
+    ws.onmessage = function (message) {
+      var frame;
+      try {
+        frame = JSON.parse(message.data);
+      } catch (e) {
+        return;
+      }
+      if (frame.type === "event" && frame.event === "device.revoked") {
+        var revoked = frame.data && String(frame.data.device_id);
+        if (state.device && revoked === String(state.device.id)) {
+          wipe();
+          return;
+        }
+      }
+      if ((frame.type === "event" || frame.type === "skip" || frame.type === "resync") && frame.seq > state.personSeq) {
+        state.personSeq = frame.seq;
+        S.put("meta", { k: "person", seq: frame.seq }).catch(function () {});
+        if (frame.type !== "skip") syncSoon();
+      } else if (frame.type === "ready") {
+        backoff = 1000;
+      }
+    };
+    ws.onclose = function (event) {
+      if (state.socket !== ws) return;
+      state.socket = null;
+      if (state.wiping) return;
+      // Signed out: perhaps because this device was revoked (that ends its session too,
+      // and the close can overtake the event). The status needs no session.
+      if (event.code === 4401) checkStatus().catch(function () {});
+      if (event.code === 4401 || event.code === 4403) return;
+      window.setTimeout(listen, backoff + Math.random() * 500);
+      backoff = Math.min(backoff * 2, 30000);
+    };
+  }
+
+  function hangUp() {
+    var ws = state.socket;
+    state.socket = null;
+    if (ws) ws.close();
+  }
+
+  // --- Wipe ------------------------------------------------------------------------------
+
+  function wipe() {
+    if (state.wiping) return state.wiping;
+    var id = state.device && state.device.id;
+    hangUp();
+    closeReader();
+    state.key = null;
+    state.manifest = null;
+    phase("wiping");
+    $("pin-set").hidden = true;
+    $("pin-unlock").hidden = true;
+    $("briefcase-meetings").textContent = "";
+    state.wiping = S.deleteAll()
+      .then(function () {
+        if (!window.caches) return null;
+        return window.caches.keys().then(function (names) {
+          return Promise.all(
+            names.map(function (name) {
+              return window.caches.delete(name);
+            })
+          );
+        });
+      })
+      .then(function () {
+        if (!navigator.serviceWorker) return null;
+        if (navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage({ type: "wipe" });
+        return navigator.serviceWorker.getRegistrations().then(function (registrations) {
+          registrations.forEach(function (registration) {
+            if (registration.active) registration.active.postMessage({ type: "wipe" });
+          });
+        });
+      })
+      .catch(function () {})
+      .then(function () {
+        try {
+          window.sessionStorage.clear();
+          window.localStorage.clear();
+        } catch (e) {
+          /* storage off: nothing there */
+        }
+        if (!id) return null;
+        return window
+          .fetch("/api/devices/" + id + "/wiped", {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "X-CSRFToken": csrf(), Accept: "application/json" },
+          })
+          .catch(function () {});
+      })
+      .then(function () {
+        var body = new URLSearchParams();
+        body.set("csrfmiddlewaretoken", csrf());
+        return window
+          .fetch(t.logout, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf() }, body: body })
+          .catch(function () {});
+      })
+      .then(function () {
+        state.device = null;
+        phase("wiped");
+        message(t.tRevoked, "error").appendChild(loginLink());
+      });
+    return state.wiping;
+  }
+
+  // --- Events ----------------------------------------------------------------------------
+
+  root.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button) return;
+    if (button.dataset.paper) {
+      var paper = findPaper(button.dataset.paper);
+      if (paper) read(paper);
+    } else if (button.dataset.testid === "briefcase-reader-close") {
+      closeReader();
+    } else if (button.dataset.testid === "briefcase-logout") {
+      var body = new URLSearchParams();
+      body.set("csrfmiddlewaretoken", csrf());
+      window
+        .fetch(t.logout, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf() }, body: body })
+        .finally(function () {
+          window.location.href = t.login;
+        });
+    }
+  });
+
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList.contains("bc-position")) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    markPosition(form);
+  });
+
+  root.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.classList.contains("bc-position")) form.dataset.dirty = "1";
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && reader) closeReader();
+  });
+
+  window.addEventListener("online", function () {
+    showNetwork();
+    if (state.wiping) return;
+    if (state.key) {
+      flush();
+      connect().catch(failed);
+    } else if (root.dataset.state !== "pin-set" && root.dataset.state !== "opening") {
+      connect().catch(failed);
+    }
+  });
+
+  window.addEventListener("offline", function () {
+    showNetwork();
+    hangUp();
+  });
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") syncSoon();
+  });
+
+  window.setInterval(function () {
+    if (navigator.onLine) syncSoon();
+    else if (state.key) expireIfDue();
+  }, SYNC_EVERY_MS);
+  window.setInterval(function () {
+    if (!navigator.onLine && state.key) expireIfDue();
+  }, 60 * 1000);
+
+  window.ecabinetBriefcase = {
+    sync: sync,
+    flush: flush,
+    wipe: wipe,
+    get device() {
+      return state.device && state.device.id;
+    },
+    get unlocked() {
+      return !!state.key;
+    },
+  };
+
+  start();
+})();
