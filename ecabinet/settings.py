@@ -95,10 +95,12 @@ INSTALLED_APPS = [
     "circulation",
     "meetings",
     "briefcase",
+    "annotations",
     "voting",
     "ballots",
     "archive",
     "minutes",
+    "registers",
     "worklist",
     "demo",
 ]

@@ -4,13 +4,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ecabinet import views
+from ecabinet import pwa, views
 from people import views as people_views
 from worklist import views as worklist_views
 
 urlpatterns = [
     path("", worklist_views.home, name="dashboard"),
     path("healthz", views.health, name="health"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("accounts/login/", people_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("people.urls")),
@@ -22,6 +24,7 @@ urlpatterns = [
     path("ballots/", include("ballots.urls")),
     path("minutes/", include("minutes.urls")),
     path("archive/", include("archive.urls")),
+    path("registers/", include("registers.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("ecabinet.audit.urls")),
     path("api/", include("ecabinet.api_urls")),

@@ -39,7 +39,7 @@ from notifications.alerts import (
 )
 from notifications.services import notifications_settle, notify
 from people.models import Body, Role, User
-from people.selectors import body_chair, body_people, user_roles
+from people.selectors import body_chair, body_people, body_symbol, user_roles
 from signing.appearance import Placement
 from signing.models import Signature, SignatureKind
 from signing.services import version_sign
@@ -103,10 +103,7 @@ def _number_symbol(meeting: Meeting) -> str:
     count = Minutes.objects.filter(
         meeting__body_id=meeting.body_id, meeting__starts_at__year=year, corrects__isnull=True
     ).count()
-    # Decree 30 symbols are initials: "Chính phủ" signs as CP.
-    words = (meeting.body.short_name or meeting.body.name).split()
-    symbol = words[0] if len(words) == 1 else "".join(w[0] for w in words).upper()
-    return f"{count + 1:02d}/BB-{symbol}"
+    return f"{count + 1:02d}/BB-{body_symbol(body=meeting.body)}"
 
 
 @transaction.atomic

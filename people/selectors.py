@@ -108,3 +108,10 @@ def body_login_failures(*, body: Body | int) -> list[dict]:
         }
         for attempt in attempts
     ]
+
+
+def body_symbol(*, body: Body) -> str:
+    """The body's symbol in document numbers (Decree 30): its short name if one word,
+    else the initials of its name ("Chính phủ" signs as CP)."""
+    words = (body.short_name or body.name).split()
+    return words[0] if len(words) == 1 else "".join(w[0] for w in words).upper()
