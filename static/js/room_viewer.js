@@ -186,6 +186,23 @@
           drawingKey = null;
           setState("ready", "");
           noteRead(paper, page);
+          // The same event as the reader's (static/js/reader.js): notes are drawn on it.
+          box.dispatchEvent(
+            new CustomEvent("reader:page", {
+              bubbles: true,
+              detail: {
+                paperId: paper.id,
+                version: paper.version,
+                page: page,
+                pageCount: paper.pages,
+                pageElement: done.element,
+                width: done.width,
+                height: done.height,
+                scale: done.scale,
+                pdfPage: pdfPage,
+              },
+            })
+          );
         });
       })
       .catch(function (error) {
@@ -232,14 +249,26 @@
     canvas.width = Math.floor(viewport.width);
     canvas.height = Math.floor(viewport.height);
     canvas.style.width = Math.floor(viewport.width / ratio) + "px";
+    // The page box that notes are laid over (the reader's div.reader-page).
+    var holder = document.createElement("div");
+    holder.className = "reader-page";
+    holder.dataset.page = String(pdfPage.pageNumber);
+    holder.style.position = "relative";
+    holder.style.maxWidth = canvas.style.width;
+    holder.appendChild(canvas);
     if (renderTask) renderTask.cancel();
     var task = pdfPage.render({ canvas: canvas, viewport: viewport });
     renderTask = task;
     return task.promise.then(function () {
       if (renderTask === task) renderTask = null;
       if (!stillWanted()) return false;
-      pageBox.replaceChildren(canvas);
-      return true;
+      pageBox.replaceChildren(holder);
+      return {
+        element: holder,
+        width: Math.floor(viewport.width / ratio),
+        height: Math.floor(viewport.height / ratio),
+        scale: scale,
+      };
     });
   }
 
