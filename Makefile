@@ -77,6 +77,7 @@ bench: setup ## Live room, signing, minutes and archive search, each beside a ba
 	$(PY) -m bench.minutes --pages 10 50 200
 	$(PY) -m bench.archive_search --docs 100000
 	$(PY) -m bench.watermark --pages 20 200 2000 --sizes 150 --repeat 5
+	$(PY) -m bench.briefcase --papers 20 --pages 30 --repeat 3
 
 .PHONY: lint
 lint: .venv/.installed ## Check style (ruff)

@@ -138,9 +138,8 @@ def test_a_position_marked_offline_in_the_briefcase_is_stored_once_back_online(
     context.set_offline(False)
     page.wait_for_selector(f"[data-testid=bc-position-state-{item.pk}][data-state=sent]")
     # Coming back, the page syncs again and finds the position in the manifest.
-    page.wait_for_timeout(1500)
     page.reload()
-    page.wait_for_selector(f"[data-testid=sync-{meeting.pk}][data-state=ok]")
+    page.wait_for_selector("[data-testid=briefcase][data-sync=ok]")
     position = Position.objects.get(item=item, member=minister)
     assert (position.stance, position.comment) == ("wish_to_speak", "Xin trình bày về điều 12")
     marked = AuditEntry.objects.filter(action__startswith="position.", actor=minister)

@@ -677,19 +677,26 @@
         if (entry.kind === "position") {
           delete state.pending[entry.item_id];
           state.sent[entry.item_id] = response.ok ? "sent" : say(t.tRefused, { detail: data.detail || response.status });
-          if (response.ok) setPosition(entry.item_id, { value: entry.stance, note: entry.comment });
         }
-        return S.remove("outbox", entry.client_id);
+        return S.remove("outbox", entry.client_id).then(function () {
+          if (entry.kind === "position" && response.ok) {
+            return setPosition(entry.item_id, { value: entry.stance, note: entry.comment });
+          }
+        });
       });
     });
   }
 
+  // The server has it: the kept manifest says so too, until the next sync brings it.
   function setPosition(itemId, position) {
-    if (!state.manifest) return;
+    if (!state.manifest || !state.key) return Promise.resolve();
     state.manifest.meetings.forEach(function (meeting) {
       (meeting.items || []).forEach(function (item) {
         if (String(item.id) === String(itemId)) item.position = position;
       });
+    });
+    return C.sealJSON(state.key, "manifest", state.manifest).then(function (record) {
+      return S.put("manifest", record);
     });
   }
 
@@ -879,7 +886,9 @@
     if (old) old.remove();
     var action;
     if (!paper.offline) {
-      action = el("span", "lock bc-paper-action", paper.reason || "");
+      // Said in the page's language (the kept manifest may be in the one of its sync).
+      var secret = paper.confidentiality && paper.confidentiality !== "thuong";
+      action = el("span", "lock bc-paper-action", secret ? t.tSecret : paper.reason || "");
       action.dataset.testid = "bc-not-offline-" + paper.id;
     } else {
       var progress = meetingOf(paper);
@@ -1121,6 +1130,7 @@
       })
       .then(function () {
         if (!navigator.serviceWorker) return null;
+        if (window.ecabinetPwa) return window.ecabinetPwa.wipe(); // resolves once the worker has
         if (navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage({ type: "wipe" });
         return navigator.serviceWorker.getRegistrations().then(function (registrations) {
           registrations.forEach(function (registration) {
