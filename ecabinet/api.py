@@ -136,6 +136,7 @@ def _register_routers() -> None:
     api.add_router("", "archive.api.router")
     api.add_router("", "worklist.api.router")
     api.add_router("", "briefcase.api.router")
+    api.add_router("", "registers.api.router")
     api.add_router("", "annotations.api.router")
 
 
