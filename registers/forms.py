@@ -18,7 +18,7 @@ class IssueForm(forms.Form):
     )
     signer = forms.CharField(label=_("Signed by"), max_length=200)
     recipients = forms.CharField(
-        label=_("Recipients"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Recipients (nơi nhận)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     unit = forms.CharField(
         label=_("Drafting unit's symbol"),
