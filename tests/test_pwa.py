@@ -140,6 +140,11 @@ def test_the_root_files_keep_the_strict_policy_and_pages_link_the_app(cabinet):
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
     assert '<meta name="theme-color" content="#8b1c1c">' in html
     assert "/static/js/pwa.js" in html
+    # The briefcase page is drawn for nobody in particular (the worker keeps it for
+    # everyone), yet it is a signed-in page that registers the worker.
+    briefcase = client.get(pwa.offline_page())
+    assert briefcase.status_code == 200
+    assert "/static/js/pwa.js" in briefcase.content.decode()
     client.logout()
     assert "/static/js/pwa.js" not in client.get("/accounts/login/").content.decode()
 
