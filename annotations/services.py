@@ -30,7 +30,7 @@ CONTENT = ("page", "kind", "data", "text", "colour")
 
 def _own(*, actor: User, client_id: uuid.UUID) -> Annotation:
     annotation = (
-        Annotation.objects.select_for_update()
+        Annotation.objects.select_for_update(of=("self",))
         .select_related("paper__meeting", "paper__document", "paper__item", "version")
         .filter(author=actor, client_id=client_id)
         .first()
@@ -128,7 +128,7 @@ def annotation_save(
     )
     fields["page"] = page
     existing = (
-        Annotation.objects.select_for_update()
+        Annotation.objects.select_for_update(of=("self",))
         .select_related("version", "paper__meeting")
         .filter(author=actor, client_id=client_id)
         .first()
