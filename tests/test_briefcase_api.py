@@ -43,11 +43,11 @@ def register(client: Client, name: str = "iPad của tôi") -> str:
 
 
 def fetch(client: Client, url: str, **headers):
-    """GET a paper file and read it whole (the file is closed when the response is)."""
+    """GET a paper file and read it whole: reading the stream to its end closes the served
+    file (closing the response would end the test's database connection too)."""
     response = client.get(url, **headers)
     if response.streaming:
         b"".join(response.streaming_content)
-    response.close()
     return response
 
 
