@@ -1,7 +1,7 @@
 """The in-app reader on a 768×1024 tablet, end to end on a real Daphne: a minister opens a
 paper from the meeting's agenda, turns its pages with the buttons and the arrow keys, the
 pages read reach the server, the page is fitted again when the tablet turns, and a failed
-download shows an error with a retry that works."""
+download shows an error with a retry that works; a swipe turns the page."""
 
 from __future__ import annotations
 
@@ -149,7 +149,7 @@ def test_a_minister_reads_a_paper_in_the_reader_and_the_pages_read_are_stored(
 
 
 def test_a_failed_download_says_so_and_the_retry_reads_the_paper(cabinet, paper, signed_in):
-    pad = signed_in(cabinet.members[1], service_workers="block")
+    pad = signed_in(cabinet.members[1], service_workers="block", has_touch=True)
     file_url = f"**/meetings/{paper.meeting_id}/papers/{paper.pk}/file/*"
     pad.route(file_url, lambda route: route.abort("internetdisconnected"))
     pad.goto(f"/meetings/{paper.meeting_id}/papers/{paper.pk}/read/?page=2")
@@ -164,3 +164,21 @@ def test_a_failed_download_says_so_and_the_retry_reads_the_paper(cabinet, paper,
     shows(pad, 2)  # the page asked for in the address
     assert pad.locator("[data-testid=reader-error]").is_hidden()
     assert pad.locator("[data-testid=reader-retry]").is_hidden()
+
+    # A swipe to the left turns to the next page, to the right back.
+    swipe(pad, -200)
+    shows(pad, 3)
+    swipe(pad, 200)
+    shows(pad, 2)
+
+
+def swipe(page, dx: int) -> None:
+    box = page.locator("[data-testid=reader-stage]").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + 200
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 6):
+        point = {"x": x + dx * step / 5, "y": y + step}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
