@@ -16,7 +16,7 @@ from django.conf import settings
 from bench.common import session_keys
 from briefcase.models import Device
 from ecabinet.audit.models import AuditEntry
-from meetings.models import Position
+from meetings.models import PaperReading, Position
 from tests.browser import test_room as room_support
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET_PORTRAIT, screenshot, wait_for
 from tests.browser.test_room import needs_daphne, off_the_loop
@@ -146,6 +146,11 @@ def test_a_position_marked_offline_in_the_briefcase_is_stored_once_back_online(
     assert [e.action for e in marked] == ["position.marked"], "sent exactly once"
     checked = page.locator(f"[data-testid=bc-stance-wish_to_speak-{item.pk}] input")
     assert checked.is_checked()
+    # The page read offline reached the read receipts too.
+    deadline = time.monotonic() + 10
+    while not PaperReading.objects.filter(user=minister, paper=paper, pages__contains=[1]):
+        assert time.monotonic() < deadline, "the page read offline was reported"
+        time.sleep(0.2)
     context.close()
 
 
