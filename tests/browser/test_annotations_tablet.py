@@ -143,3 +143,59 @@ def test_a_note_tapped_on_the_page_is_saved_once(cabinet, paper, signed_in):
     open_reader(a, paper)
     a.wait_for_selector("[data-testid=annotation][data-kind=note]", state="attached")
     assert off_the_loop(lambda: Annotation.objects.count()) == 1
+
+
+OUTBOX = """
+new Promise((resolve) => {
+  const open = indexedDB.open("ecabinet-annotations", 1);
+  open.onsuccess = () => {
+    const request = open.result.transaction("outbox").objectStore("outbox").getAll();
+    request.onsuccess = () => { open.result.close(); resolve(request.result.length); };
+  };
+})
+"""
+
+
+def test_a_note_made_offline_waits_on_the_tablet_and_is_stored_once_back_online(
+    cabinet, paper, signed_in
+):
+    a = signed_in(cabinet.members[1])
+    open_reader(a, paper)
+    a.context.set_offline(True)
+    a.click("[data-testid=annotate-note]")
+    page_box = a.locator(".reader-page").bounding_box()
+    a.mouse.click(page_box["x"] + 200, page_box["y"] + 250)
+    a.fill("[data-testid=note-text]", "Ghi chú trên máy bay")
+    a.click("[data-testid=note-save]")
+    a.wait_for_selector("[data-testid=annotation][data-kind=note][data-pending=true]")
+    wait_for(a, OUTBOX.strip() + ".then((n) => n === 1)")
+    assert "ngoại tuyến" in a.locator("[data-testid=annotation-status]").inner_text()
+    assert off_the_loop(lambda: Annotation.objects.count()) == 0
+
+    a.context.set_offline(False)  # the browser says "online": the outbox is sent
+    a.wait_for_selector("[data-testid=annotation][data-kind=note][data-pending=false]")
+    wait_for(a, OUTBOX.strip() + ".then((n) => n === 0)")
+    note = off_the_loop(lambda: Annotation.objects.get())
+    assert note.text == "Ghi chú trên máy bay"
+    # Sent again (another tab's outbox, a retry after a lost answer): still one note.
+    status = a.evaluate(
+        """(body) => fetch("/api/annotations/" + body.cid, {
+            method: "PUT", credentials: "same-origin",
+            headers: {"Content-Type": "application/json",
+                      "X-CSRFToken": document.cookie.match(/csrftoken=([^;]+)/)[1]},
+            body: JSON.stringify(body.note)}).then((r) => r.status)""",
+        {
+            "cid": str(note.client_id),
+            "note": {
+                "paper_id": paper.pk,
+                "version": 1,
+                "page": 1,
+                "kind": "note",
+                "data": note.data,
+                "text": note.text,
+                "colour": note.colour,
+            },
+        },
+    )
+    assert status == 200
+    assert off_the_loop(lambda: Annotation.objects.count()) == 1
