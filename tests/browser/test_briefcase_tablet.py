@@ -154,6 +154,50 @@ def test_a_position_marked_offline_in_the_briefcase_is_stored_once_back_online(
     context.close()
 
 
+@pytest.fixture
+def daphne_no_offline_hours(tmp_path):
+    """A server whose briefcases may not be read offline at all: any time without contact
+    is past the limit."""
+    yield from room_support.daphne_serving(tmp_path, BRIEFCASE_OFFLINE_HOURS="0")
+
+
+COUNT = """async (stores) => {
+  const db = await new Promise((ok) => {
+    const r = indexedDB.open("ecabinet-briefcase"); r.onsuccess = () => ok(r.result);
+  });
+  const counts = await Promise.all(stores.map((name) => new Promise((ok) => {
+    const r = db.transaction(name).objectStore(name).count(); r.onsuccess = () => ok(r.result);
+  })));
+  db.close();
+  return counts;
+}"""
+
+
+def test_offline_reading_ends_after_the_hours_without_contact(
+    browser, daphne_no_offline_hours, cabinet, meeting_with_paper
+):
+    meeting, _, _ = meeting_with_paper
+    context, page = new_tablet(browser, daphne_no_offline_hours, cabinet.members[1])
+    set_up_briefcase(page, meeting)
+    assert page.evaluate(COUNT, ["papers", "manifest"]) == [1, 1]
+    if not service_worker_ready(page):
+        context.close()
+        pytest.skip("the app's service worker (/sw.js) is not served yet: nothing keeps the page")
+
+    context.set_offline(True)
+    page.reload()
+    page.fill("[data-testid=pin]", PIN)
+    page.click("[data-testid=pin-open]")
+    page.wait_for_selector("[data-testid=briefcase][data-state=ready]")
+    notice = page.locator("[data-testid=briefcase-message]")
+    assert "0 giờ không kết nối" in notice.inner_text()
+    assert page.locator("[data-testid^=bc-meeting-]").count() == 0
+    assert page.evaluate(COUNT, ["papers", "manifest"]) == [0, 0]
+    screenshot(page, "briefcase-5-expired-768x1024")
+    context.set_offline(False)
+    context.close()
+
+
 # Reads every record of every store of the briefcase, as bytes in latin-1 (ArrayBuffers
 # and typed arrays as they are, strings as UTF-8), so the test can look for a PDF inside.
 READ_ALL = """async () => {

@@ -143,7 +143,7 @@
       if (response.status === 403 || response.status === 404) throw { foreign: true };
       if (!response.ok) throw new Error("key " + response.status);
       return json(response).then(function (data) {
-        state.offlineHours = data.offline_hours || state.offlineHours;
+        state.offlineHours = hours(data.offline_hours);
         return C.fromBase64(data.key);
       });
     });
@@ -360,7 +360,7 @@
       .then(function (contact) {
         if (contact) {
           state.contact = contact.at;
-          state.offlineHours = contact.hours || state.offlineHours;
+          state.offlineHours = hours(contact.hours);
         }
         return expireIfDue();
       })
@@ -397,6 +397,11 @@
       }).length;
       state.meetings[meeting.id] = { state: n === wanted.length ? "ok" : "failed", n: n, m: wanted.length };
     });
+  }
+
+  // The server's setting; 0 is a setting too (no reading offline at all).
+  function hours(value) {
+    return typeof value === "number" && value >= 0 ? value : state.offlineHours;
   }
 
   // Offline reading stops after offline_hours without contact with the server.
@@ -445,7 +450,7 @@
         return json(response);
       })
       .then(function (manifest) {
-        state.offlineHours = manifest.offline_hours || state.offlineHours;
+        state.offlineHours = hours(manifest.offline_hours);
         return touchContact()
           .then(function () {
             return C.sealJSON(state.key, "manifest", manifest);
@@ -786,6 +791,8 @@
       })
       .then(function () {
         state.device = null;
+        state.contact = 0;
+        showStatus();
         phase("wiped");
         message(t.tRevoked, "error").appendChild(loginLink());
       });
