@@ -16,7 +16,7 @@ from briefcase.models import Device
 from documents.models import Confidentiality
 from ecabinet.audit.models import AuditEntry
 from meetings import services as meetings
-from tests.factories import NamedBytes, make_meeting, pdf_bytes
+from tests.factories import NamedBytes, deputy_of, make_meeting, pdf_bytes
 from tests.roles import client_for
 
 PDF = pdf_bytes(pages=2)
@@ -438,6 +438,24 @@ def test_a_guest_gets_only_the_items_and_papers_they_are_invited_to(cabinet, mee
     assert [i["id"] for i in entry["items"]] == [second.pk]
     assert entry["items"][0]["can_mark_position"] is False
     assert [p["id"] for p in entry["papers"]] == [theirs.pk]
+
+
+def test_an_approved_deputy_gets_the_members_items_and_position(cabinet, meeting):
+    first = meeting.items.order_by("order").first()
+    paper = add_paper(cabinet, meeting, first)
+    away = cabinet.minister
+    meetings.position_mark(actor=away, item=first, stance="wish_to_speak", comment="")
+    deputy = deputy_of(away, cabinet.body)
+    client = Client()
+    client.force_login(deputy)
+    assert client.get("/api/briefcase").json()["meetings"] == []  # not before approval
+    leave = meetings.leave_request(actor=away, meeting=meeting, reason="Công tác", deputy=deputy)
+    assert client.get("/api/briefcase").json()["meetings"] == []
+    meetings.leave_decide(actor=cabinet.chair, leave=leave, approve=True)
+    (entry,) = client.get("/api/briefcase").json()["meetings"]
+    assert entry["items"][0]["position"] == {"value": "wish_to_speak", "note": ""}
+    assert entry["items"][0]["can_mark_position"] is True
+    assert [p["id"] for p in entry["papers"]] == [paper.pk]
 
 
 @pytest.mark.parametrize("role", ["observer", "assistant", "archivist", "auditor", "outsider"])
