@@ -9,11 +9,13 @@ exists. A revoked device is `Revoked` (410), which the app takes as the order to
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -150,14 +152,23 @@ def device_key_release(*, actor: User, device_id: str, session_key: str | None) 
     raise revoked_error()
 
 
+# A revoked device replaying the same request is noted once per this many seconds: enough
+# to see it in the trail, and a flood of replays cannot queue on the audit chain's lock.
+REFUSAL_NOTE_SECONDS = 60
+
+
 @transaction.atomic
 def device_refusal_record(*, device: Device, actor: User | None, what: str) -> None:
     """A revoked device asked for something (its key, a paper): refused, and noted."""
+    what = what[:200]
+    digest = hashlib.sha256(f"{device.public_id} {what}".encode()).hexdigest()
+    if not cache.add(f"briefcase:refused:{digest}", 1, REFUSAL_NOTE_SECONDS):
+        return
     audit.record(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action="device.refused",
         target=device,
-        details={"device": str(device.public_id), "asked": what[:200]},
+        details={"device": str(device.public_id), "asked": what},
     )
 
 

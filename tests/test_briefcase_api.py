@@ -256,6 +256,9 @@ def test_a_revoked_device_gets_no_key_and_the_replay_is_audited(cabinet):
     response = replay.post(f"/api/devices/{device_id}/key", HTTP_X_ECABINET_DEVICE=device_id)
     assert response.status_code == 410
     assert response.json()["error"] == "device_revoked"
+    # A flood of replays is noted once a minute, not once a request.
+    for _ in range(3):
+        assert replay.post(f"/api/devices/{device_id}/key").status_code == 410
     entries = refusals(device_id)
     assert [e.details["asked"] for e in entries] == [
         "key",
