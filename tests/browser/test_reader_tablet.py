@@ -16,9 +16,10 @@ from tests.browser import test_room as room_support
 from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot, wait_for
 from tests.browser.test_room import needs_daphne, off_the_loop
 from tests.browser.test_room_viewer import add_paper
+from tests.browser.test_room_viewer import shows as room_shows
 from tests.factories import make_meeting
 
-daphne = room_support.daphne
+daphne, room_tablet = room_support.daphne, room_support.room_tablet
 pytestmark = [needs_daphne, pytest.mark.django_db(transaction=True)]
 
 # Every `reader:page` event the page dispatches, as plain data (installed before any script).
@@ -182,3 +183,22 @@ def swipe(page, dx: int) -> None:
         cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     cdp.detach()
+
+
+def test_the_rooms_viewer_announces_each_page_it_draws_as_the_reader_does(
+    cabinet, paper, room_tablet
+):
+    pad = room_tablet(cabinet.members[1], paper.meeting, TABLET_PORTRAIT)
+    pad.evaluate(RECORD_EVENTS)
+    pad.select_option("[data-testid=viewer-paper]", str(paper.pk))
+    room_shows(pad, paper.pk, 1)
+    pad.click("[data-testid=viewer-next]")
+    room_shows(pad, paper.pk, 2)
+    wait_for(pad, "window.__readerPages.length === 2")
+    events = pad.evaluate("window.__readerPages")
+    assert [(e["paperId"], e["version"], e["page"], e["pageCount"]) for e in events] == [
+        (paper.pk, 1, 1, 3),
+        (paper.pk, 1, 2, 3),
+    ]
+    assert all(e["inside"] == str(e["page"]) and e["attached"] and e["pdfPage"] for e in events)
+    assert all(e["width"] > 0 and e["height"] > e["width"] and e["scale"] > 0 for e in events)
