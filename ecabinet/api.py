@@ -137,6 +137,7 @@ def _register_routers() -> None:
     api.add_router("", "worklist.api.router")
     api.add_router("", "briefcase.api.router")
     api.add_router("", "registers.api.router")
+    api.add_router("", "resolutions.api.router")
     api.add_router("", "annotations.api.router")
 
 

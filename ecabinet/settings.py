@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "archive",
     "minutes",
     "registers",
+    "resolutions",
     "worklist",
     "demo",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("minutes/", include("minutes.urls")),
     path("archive/", include("archive.urls")),
     path("registers/", include("registers.urls")),
+    path("resolutions/", include("resolutions.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("ecabinet.audit.urls")),
     path("api/", include("ecabinet.api_urls")),
