@@ -198,6 +198,32 @@ def test_offline_reading_ends_after_the_hours_without_contact(
     context.close()
 
 
+def test_ten_wrong_pins_in_a_row_delete_the_briefcase(browser, daphne, cabinet, meeting_with_paper):
+    meeting, _, _ = meeting_with_paper
+    context, page = new_tablet(browser, daphne, cabinet.members[1])
+    set_up_briefcase(page, meeting)
+    if not service_worker_ready(page):
+        context.close()
+        pytest.skip("the app's service worker (/sw.js) is not served yet: nothing keeps the page")
+
+    context.set_offline(True)
+    page.reload()
+    for attempt in range(1, 10):
+        page.fill("[data-testid=pin]", f"99999{attempt}")
+        page.click("[data-testid=pin-open]")
+        page.wait_for_selector(f"[data-testid=pin-error]:has-text('Còn {10 - attempt} lần thử')")
+    page.fill("[data-testid=pin]", "999990")
+    page.click("[data-testid=pin-open]")
+    page.wait_for_selector("[data-testid=briefcase][data-state=empty]")
+    assert "quá nhiều lần" in page.locator("[data-testid=briefcase-message]").inner_text()
+    assert page.evaluate("indexedDB.databases()") == []
+    # The right PIN has nothing left to open.
+    page.reload()
+    page.wait_for_selector("[data-testid=briefcase][data-state=empty]")
+    context.set_offline(False)
+    context.close()
+
+
 # Reads every record of every store of the briefcase, as bytes in latin-1 (ArrayBuffers
 # and typed arrays as they are, strings as UTF-8), so the test can look for a PDF inside.
 READ_ALL = """async () => {
