@@ -3,6 +3,9 @@ they show, revoking from them (with the reason the secretariat must give), and w
 
 from __future__ import annotations
 
+import base64
+
+from django.test import Client
 from django.urls import reverse
 
 from briefcase import services as briefcase
@@ -125,3 +128,17 @@ def test_the_outsiders_secretariat_does_not_see_our_members(cabinet):
     briefcase.device_register(actor=cabinet.minister, name="iPad của Bộ trưởng")
     html = client_for(cabinet, "outsider").get(MEMBERS).content.decode()
     assert "iPad của Bộ trưởng" not in html
+
+
+def test_the_admin_shows_devices_read_only_and_never_their_key(cabinet):
+    device = briefcase.device_register(actor=cabinet.minister, name="iPad")
+    root = Client()
+    root.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    assert root.get("/admin/briefcase/device/").status_code == 200
+    page = root.get(f"/admin/briefcase/device/{device.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "iPad" in html
+    key = bytes(device.key)
+    assert key.hex() not in html and base64.b64encode(key).decode() not in html
+    assert root.get("/admin/briefcase/device/add/").status_code == 403
