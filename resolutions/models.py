@@ -11,6 +11,7 @@ and sealed revisions are the versions of `document`.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ballots.models import Ballot
 from circulation.models import Circulation
@@ -22,7 +23,7 @@ from registers.models import RegisterEntry
 
 class Resolution(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("resolution", "Draft")
         CIRCULATING = "circulating", _("Circulated for comments")
         NUMBERED = "numbered", _("Numbered, awaiting the chair's signature")
         SIGNED = "signed", _("Signed, awaiting the seal")

@@ -301,3 +301,41 @@ def test_the_api_drafts_numbers_and_refuses_an_edit_after_numbering(cabinet, cli
     )
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
     assert RegisterEntry.objects.get().state == "cancelled"
+
+
+def test_the_draft_circulates_to_the_members_for_comments_and_can_still_change(cabinet):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from circulation.models import Circulation
+
+    meeting = run_meeting(cabinet)
+    resolution = services.resolution_draft_from_meeting(actor=cabinet.secretary, meeting=meeting)
+    deadline = timezone.now() + dt.timedelta(days=2)
+    with pytest.raises(NotAllowed):
+        services.resolution_circulate(
+            actor=cabinet.minister, resolution=resolution, deadline=deadline
+        )
+    circulated = services.resolution_circulate(
+        actor=cabinet.secretary, resolution=resolution, deadline=deadline
+    )
+    circulation = Circulation.objects.get()
+    assert (circulated.state, circulated.circulation) == ("circulating", circulation)
+    assert circulation.document.doc_type == "du_thao_nghi_quyet"
+    assert set(circulation.recipients.all()) == set(cabinet.members)
+    assert "DỰ THẢO" in version_text(circulation.document.latest_version())
+    with pytest.raises(Conflict, match="already circulated"):
+        services.resolution_circulate(
+            actor=cabinet.secretary, resolution=circulated, deadline=deadline
+        )
+    services.resolution_update(
+        actor=cabinet.secretary,
+        resolution=circulated,
+        title=circulated.title,
+        preamble=circulated.preamble,
+        articles=["Tiếp thu ý kiến thành viên."],
+        tasks=[],
+    )
+    numbered = services.resolution_number(actor=cabinet.secretary, resolution=circulated)
+    assert numbered.number_symbol == "01/NQ-CP"
