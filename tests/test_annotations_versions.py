@@ -150,3 +150,31 @@ def test_nothing_to_export_is_a_clear_404(cabinet, paper):
         .status_code
         == 404
     )
+
+
+def test_the_export_of_a_confidential_paper_keeps_the_readers_watermark(cabinet, meeting):
+    from documents.models import Confidentiality
+
+    reader = cabinet.minister
+    secret = upload(
+        cabinet,
+        meeting,
+        pages_pdf("Báo cáo Mật", "Phụ lục"),
+        confidentiality=Confidentiality.CONFIDENTIAL,
+        recipients=[reader],
+        summary="Báo cáo Mật",
+    )
+    put(client_for(cabinet, "minister"), secret, page=2)
+    response = client_for(cabinet, "minister").get(f"/api/papers/{secret.pk}/annotations/export")
+    assert response.status_code == 200, response.content
+    text = subprocess.run(
+        ["pdftotext", "-", "-"],  # noqa: S607
+        input=response.content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "Phụ lục" in text and "Báo cáo Mật —" not in text  # page 2 only
+    assert str(reader) in text  # the watermark names the reader
+    # Someone who is no recipient has no notes to export and learns nothing of it.
+    chair = client_for(cabinet, "chair").get(f"/api/papers/{secret.pk}/annotations/export")
+    assert chair.status_code == 404
