@@ -67,3 +67,23 @@ def test_the_chair_signs_the_secretariat_seals_and_the_resolution_is_issued(
             articles=["y"],
             tasks=[],
         )
+
+
+def test_the_pages_take_the_chair_s_pin_then_the_seal_s(cabinet, signers, client):
+    resolution = numbered(cabinet)
+    url = f"/resolutions/{resolution.pk}/"
+    client.force_login(signers.secretary)
+    assert 'data-testid="sign-form"' not in client.get(url).content.decode()
+    client.force_login(signers.chair)
+    page = client.get(url).content.decode()
+    assert 'data-testid="sign-form"' in page and 'name="sign-pin"' in page
+    wrong = client.post(f"{url}sign/", {"sign-pin": "000000"})
+    assert wrong.status_code == 422 and 'data-testid="sign-form"' in wrong.content.decode()
+    assert client.post(f"{url}sign/", {"sign-pin": USER_PIN}).status_code == 302
+    assert client.post(f"{url}seal/", {"sign-pin": SEAL_PIN}).status_code == 403
+    client.force_login(signers.secretary)
+    assert client.post(f"{url}seal/", {"sign-pin": SEAL_PIN}).status_code == 302
+    resolution.refresh_from_db()
+    assert (resolution.state, resolution.current_version.number) == ("issued", 3)
+    page = client.get(url).content.decode()
+    assert 'data-testid="sign-form"' not in page and 'data-testid="cancel-form"' not in page
