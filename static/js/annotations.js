@@ -119,8 +119,13 @@
     });
   }
 
+  // One entry per note and kind of change, sent in the order they were made: a note
+  // written, then shared or deleted without network, reaches the server as all of them.
+  var queued = 0;
+  var gone = {}; // client ids of notes deleted on this page
   function queue(entry) {
-    entry.key = me + ":" + entry.client_id;
+    entry.key = me + ":" + entry.client_id + ":" + entry.action;
+    if (!entry.seq) entry.seq = Date.now() * 1000 + (queued++ % 1000);
     return store("readwrite", function (s) {
       return s.put(entry);
     }).catch(function () {
@@ -128,9 +133,13 @@
     });
   }
 
-  function unqueue(clientId) {
+  function unqueue(entry) {
     return store("readwrite", function (s) {
-      return s.delete(me + ":" + clientId);
+      // A later change of the same kind may have replaced this one meanwhile: keep it.
+      var request = s.get(entry.key);
+      request.onsuccess = function () {
+        if (request.result && request.result.seq === entry.seq) s.delete(entry.key);
+      };
     }).catch(function () {});
   }
 
@@ -142,9 +151,13 @@
       return s.getAll();
     })
       .then(function (entries) {
-        var mine = (entries || []).filter(function (e) {
-          return e.key.indexOf(me + ":") === 0;
-        });
+        var mine = (entries || [])
+          .filter(function (e) {
+            return e.key.indexOf(me + ":") === 0;
+          })
+          .sort(function (a, b) {
+            return (a.seq || 0) - (b.seq || 0);
+          });
         return mine.reduce(function (chain, entry) {
           return chain.then(function () {
             return send(entry);
@@ -164,7 +177,7 @@
     return api(method, url, entry.body)
       .then(function (response) {
         if (response.status >= 500) throw new Error("server");
-        return unqueue(entry.client_id).then(function () {
+        return unqueue(entry).then(function () {
           if (response.status === 204) return null;
           return response.json().then(function (body) {
             if (!response.ok) {
@@ -175,6 +188,8 @@
               }
               return null;
             }
+            // A note deleted here while its writing was on the way stays deleted.
+            if (gone[body.client_id]) return null;
             notes[keyOf(body)] = body;
             redraw();
             return body;
@@ -426,6 +441,7 @@
       var del = el("button", "btn btn--small btn--quiet", { type: "button", "data-testid": "note-delete" }, L.delete);
       del.addEventListener("click", function () {
         delete notes[keyOf(note)];
+        gone[note.client_id] = true;
         pick(null);
         change({ action: "delete", client_id: note.client_id });
       });

@@ -199,3 +199,27 @@ def test_a_note_made_offline_waits_on_the_tablet_and_is_stored_once_back_online(
     )
     assert status == 200
     assert off_the_loop(lambda: Annotation.objects.count()) == 1
+
+
+def test_a_note_written_then_deleted_offline_reaches_the_server_as_both_in_order(
+    cabinet, paper, signed_in
+):
+    # Two changes of one note made without network are two entries of the outbox: the
+    # deletion does not replace the writing, so the server's record (and its audit trail)
+    # has the note and its deletion, in that order.
+    a = signed_in(cabinet.members[1])
+    open_reader(a, paper)
+    a.context.set_offline(True)
+    a.click("[data-testid=annotate-note]")
+    page_box = a.locator(".reader-page").bounding_box()
+    a.mouse.click(page_box["x"] + 200, page_box["y"] + 250)
+    a.fill("[data-testid=note-text]", "Viết nhầm, xóa ngay")
+    a.click("[data-testid=note-save]")
+    a.wait_for_selector("[data-testid=annotation][data-kind=note][data-pending=true]")
+    a.click("[data-testid=note-delete]")
+    wait_for(a, OUTBOX.strip() + ".then((n) => n === 2)")
+    a.context.set_offline(False)
+    wait_for(a, OUTBOX.strip() + ".then((n) => n === 0)")
+    note = off_the_loop(lambda: Annotation.objects.get())
+    assert note.text == "Viết nhầm, xóa ngay" and note.deleted_at is not None
+    assert a.locator("[data-testid=annotation]").count() == 0
