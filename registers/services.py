@@ -134,6 +134,19 @@ def register_issue(
     return entry
 
 
+def register_attach_document(*, entry: RegisterEntry, document: Document) -> RegisterEntry:
+    """Point an outgoing entry at the document its number was written on, when that
+    document is made after the number (a resolution is rendered with its number). Runs
+    inside the caller's transaction, which issued the entry and audited it."""
+    if entry.document_id not in (None, document.pk):
+        raise Conflict(_("This number already belongs to another document."))
+    if document.body_id != entry.register.body_id:
+        raise Invalid(_("The document belongs to another body."), fields={"document": ["?"]})
+    RegisterEntry.objects.filter(pk=entry.pk).update(document=document)
+    entry.document = document
+    return entry
+
+
 @transaction.atomic
 def register_cancel(*, actor: User, entry: RegisterEntry, reason: str) -> RegisterEntry:
     """Withdraw an issue whose number was taken: the number stays, marked cancelled."""

@@ -35,8 +35,7 @@ from meetings.models import Meeting
 from meetings.outcomes import meeting_outcomes
 from people.models import Body, User
 from people.selectors import body_chair, body_symbol
-from registers.models import RegisterEntry
-from registers.services import register_cancel, register_issue
+from registers.services import register_attach_document, register_cancel, register_issue
 from resolutions import pdf
 from resolutions.access import ensure_secretariat, ensure_signer
 from resolutions.models import Resolution, ResolutionArticle, ResolutionTask
@@ -517,7 +516,8 @@ def resolution_number(*, actor: User, resolution: Resolution) -> Resolution:
         actor=actor,
         body=body,
         doc_type=DocumentType.RESOLUTION,
-        summary=f"Nghị quyết {resolution.title}",
+        # The register writes the kind beside the summary (Tên loại và trích yếu).
+        summary=resolution.title,
         signer=chair.full_name or chair.get_username(),
         recipients="; ".join(recipients) or "—",
     )
@@ -541,9 +541,7 @@ def resolution_number(*, actor: User, resolution: Resolution) -> Resolution:
         issued_place=body.place,
         issued_date=issued_on,
     )
-    # The register's entry points to the document it numbered.
-    RegisterEntry.objects.filter(pk=entry.pk).update(document=document)
-    entry.document = document
+    entry = register_attach_document(entry=entry, document=document)
     resolution.register_entry, resolution.number_symbol = entry, entry.number_symbol
     resolution.issued_on, resolution.signer = issued_on, chair
     resolution.signer_title = chair.title or ""

@@ -203,3 +203,35 @@ def test_the_secretariat_issues_receives_and_cancels_through_the_pages(cabinet):
     )
     assert received.status_code == 302
     assert RegisterEntry.objects.get(register__direction="in").handler == cabinet.minister
+
+
+def test_an_issued_number_points_to_one_document_only(cabinet):
+    from documents.services import document_create
+    from registers.services import register_attach_document
+    from tests.factories import pdf_bytes
+
+    def make_document(body, actor):
+        return document_create(
+            actor=actor,
+            body=body,
+            file=io.BytesIO(pdf_bytes()),
+            filename="nq.pdf",
+            doc_type=DocumentType.RESOLUTION,
+            summary="Nghị quyết",
+            issuing_body=body.name,
+        )
+
+    entry = issue(cabinet)
+    first = make_document(cabinet.body, cabinet.secretary)
+    attached = register_attach_document(entry=entry, document=first)
+    assert RegisterEntry.objects.get(pk=entry.pk).document == first == attached.document
+    with pytest.raises(Conflict):
+        register_attach_document(
+            entry=entry, document=make_document(cabinet.body, cabinet.secretary)
+        )
+    other = issue(cabinet)
+    with pytest.raises(Invalid):
+        register_attach_document(
+            entry=other, document=make_document(cabinet.other_body, cabinet.outsider)
+        )
+    assert RegisterEntry.objects.get(pk=other.pk).document is None
