@@ -85,6 +85,11 @@ def worker_config() -> dict:
     }
 
 
+def installable(request: HttpRequest) -> dict:
+    """Context processor: whether signed-in pages register the service worker."""
+    return {"pwa_service_worker": settings.PWA_SERVICE_WORKER}
+
+
 @cache
 def _worker_source() -> str:
     path = finders.find("sw.js")

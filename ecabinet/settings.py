@@ -147,6 +147,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_count",
                 "notifications.context_processors.person_stream_seq",
                 "worklist.context_processors.work",
+                "ecabinet.pwa.installable",
             ],
             # Project-wide tags that belong to no app: {% load deadlines %}, {% load dates %}.
             "libraries": {
@@ -257,6 +258,11 @@ ARCHIVE_RENEW_SECONDS = env_int("ARCHIVE_RENEW_SECONDS", 86400)
 # readable this many hours without contact with the server; devices a person may register.
 BRIEFCASE_OFFLINE_HOURS = env_int("BRIEFCASE_OFFLINE_HOURS", 72)
 BRIEFCASE_MAX_DEVICES = env_int("BRIEFCASE_MAX_DEVICES", 5)
+
+# The installable app (ecabinet/pwa.py): signed-in pages register the service worker that
+# keeps the app shell for use offline. Off (e.g. on shared computers, where nothing should
+# be kept), pages register none and remove one registered earlier.
+PWA_SERVICE_WORKER = env_bool("PWA_SERVICE_WORKER", True)
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: papers go through access-checked views

@@ -29,8 +29,10 @@ function keepable(response) {
   return response && response.ok && !response.redirected && response.type === "basic";
 }
 
+// Asked without following a redirect: signed out, the page redirects to the sign-in page,
+// and fetching that would set a new CSRF cookie under a sign-in form the person has open.
 function keepOfflinePage(cache) {
-  return fetch(new Request(CONFIG.offline, { credentials: "same-origin" }))
+  return fetch(new Request(CONFIG.offline, { credentials: "same-origin", redirect: "manual" }))
     .then(function (response) {
       if (keepable(response)) return cache.put(CONFIG.offline, response);
     })

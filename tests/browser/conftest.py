@@ -131,6 +131,17 @@ def _one_language_per_page():
     assert not refused, "the Content Security Policy refused:\n" + "\n".join(refused)
 
 
+@pytest.fixture(autouse=True)
+def _service_worker(request, settings, monkeypatch):
+    """Pages register the app's service worker only in tests marked `service_worker`:
+    installing it fetches the whole app shell in every new browser context, a cost (and
+    background traffic) the other tests need not pay. The Daphne processes some tests
+    start read the same setting from the environment."""
+    wanted = request.node.get_closest_marker("service_worker") is not None
+    settings.PWA_SERVICE_WORKER = wanted
+    monkeypatch.setenv("PWA_SERVICE_WORKER", "true" if wanted else "false")
+
+
 @pytest.fixture
 def tablet(browser, live_server):
     """Open a fresh browser context at tablet size; returns a factory of pages."""

@@ -24,7 +24,11 @@ from tests.browser.test_room_viewer import add_paper
 from tests.factories import make_meeting
 
 daphne = room_support.daphne
-pytestmark = [needs_daphne, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    needs_daphne,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.service_worker,
+]
 
 PIN = "246810"
 TITLE = "Tờ trình dự án Luật Đất đai sửa đổi"

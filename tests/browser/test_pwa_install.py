@@ -18,7 +18,11 @@ from tests.browser.test_reader_tablet import paper, shows  # noqa: F401 (a fixtu
 from tests.browser.test_room import needs_daphne, off_the_loop
 
 daphne = room_support.daphne
-pytestmark = [needs_daphne, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    needs_daphne,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.service_worker,
+]
 
 CONTROLLED = "navigator.serviceWorker.controller !== null"
 CACHED_URLS = """async () => {
