@@ -51,14 +51,15 @@ verify-records: setup ## Judge the demo's archived records with pyHanko's stock 
 	$(PY) scripts/verify_records.py $${ECABINET_VAR_DIR:-var}/verify-records --root $${ECABINET_VAR_DIR:-var}/verify-records/root.pem
 
 .PHONY: test
-test: setup ## Run every test: on SQLite, then on PostgreSQL + Redis when they are up
-	$(MAKE) --no-print-directory test-sqlite
+test: setup ## Run every test: on SQLite and, at the same time, on PostgreSQL + Redis when they are up
 	@if bash scripts/services-up.sh "$(PG_URL)" "$(REDIS_TEST_URL)"; then \
-		$(MAKE) --no-print-directory test-postgres; \
+		PG_URL="$(PG_URL)" REDIS_TEST_URL="$(REDIS_TEST_URL)" PYTEST_ARGS="$(PYTEST_ARGS)" \
+			bash scripts/test-both.sh; \
 	elif [ -n "$${CI:-}" ]; then \
 		echo "CI needs PostgreSQL and Redis on 127.0.0.1" >&2; exit 1; \
 	else \
-		echo "PostgreSQL or Redis not reachable: skipped the PostgreSQL run"; \
+		echo "PostgreSQL or Redis not reachable: the suite runs on SQLite only"; \
+		$(MAKE) --no-print-directory test-sqlite; \
 	fi
 
 .PHONY: test-sqlite
