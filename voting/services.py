@@ -7,10 +7,12 @@ transaction; database constraints keep one ballot per seat even if a lock were m
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -159,6 +161,8 @@ def vote_close(*, actor: User, vote_id: int, chair_receipt: str | None = None) -
     ensure_can_chair(user=actor, meeting=vote.meeting)
     _ensure_open(vote)
     vote.result = _result(vote, chair_receipt)
+    if vote.is_secret:
+        _reshuffle(vote)
     vote.state = Vote.State.CLOSED
     vote.closed_by, vote.closed_at = actor, timezone.now()
     vote.save(update_fields=["result", "state", "closed_by", "closed_at"])
@@ -333,30 +337,53 @@ def _store_secret(vote, member, cast_by, choice, *, receipt=None, manual=None) -
             if delegated
             else secrecy.random_tag()
         )
-        sealed = secrecy.seal_choice(vote_id=vote.pk, token=token, choice=choice)
-        SecretBallot.objects.create(vote=vote, sealed_choice=sealed, token=token, holder_tag=tag)
         changed = False
     else:
-        mine = SecretBallot.objects.filter(vote=vote, token=token)
-        sealed = secrecy.seal_choice(vote_id=vote.pk, token=token, choice=choice)
-        if manual is not None or not mine.update(sealed_choice=sealed):
+        mine = SecretBallot.objects.filter(vote=vote, token=token).values("holder_tag").first()
+        if manual is not None or mine is None:
             raise Conflict(
                 _(
                     "This member has already voted. A secret ballot can be changed only from "
                     "the tablet that cast it."
                 )
             )
+        tag = mine["holder_tag"]
         changed = True
-    _reshuffle(vote)
+    sealed = secrecy.seal_choice(vote_id=vote.pk, token=token, choice=choice)
+    _write_mixed(vote, {"token": token, "holder_tag": tag, "sealed_choice": sealed})
     return CastResult(vote.pk, member.pk, cast_by.pk, True, changed, manual is not None, None)
 
 
+# Other ballots of the vote that each secret cast rewrites together with its own.
+MIX = 8
+_BALLOT_FIELDS = ("id", "sealed_choice", "token", "holder_tag")
+
+
+def _write_mixed(vote: Vote, own: dict) -> None:
+    """Write the cast's ballot together with up to MIX other ballots of the vote, all
+    deleted and inserted again under new random ids in a random order: the transaction
+    that wrote the new ballot wrote as many others, and its row is not the table's last.
+    The others are the ballots whose random ids follow a random point (an index range,
+    not a scan), so a cast costs the same with 20 seats or 2,000. The close rewrites them
+    all once more (`_reshuffle`)."""
+    ballots = SecretBallot.objects.filter(vote=vote).exclude(token=own["token"])
+    pivot = uuid.uuid4()  # the ids are UUID4s too
+    others = list(ballots.filter(id__gte=pivot).order_by("id").values(*_BALLOT_FIELDS)[:MIX])
+    if len(others) < MIX:
+        wrapped = ballots.filter(id__lt=pivot).order_by("id").values(*_BALLOT_FIELDS)
+        others += list(wrapped[: MIX - len(others)])
+    stale = [row.pop("id") for row in others]
+    SecretBallot.objects.filter(vote=vote).filter(Q(token=own["token"]) | Q(id__in=stale)).delete()
+    rows = [*others, own]
+    random.SystemRandom().shuffle(rows)
+    SecretBallot.objects.bulk_create(SecretBallot(vote=vote, **row) for row in rows)
+
+
 def _reshuffle(vote: Vote) -> None:
-    """Rewrite the vote's secret ballots in a random order, so neither their place in the
-    table nor the transaction that last wrote them follows the order of voting."""
-    rows = list(
-        SecretBallot.objects.filter(vote=vote).values("id", "sealed_choice", "token", "holder_tag")
-    )
+    """Rewrite all the vote's secret ballots in a random order, so neither their place in
+    the table nor the transaction that last wrote them follows the order of voting. Done
+    once, when the vote closes."""
+    rows = list(SecretBallot.objects.filter(vote=vote).values(*_BALLOT_FIELDS[1:]))
     SecretBallot.objects.filter(vote=vote).delete()
     random.SystemRandom().shuffle(rows)
     SecretBallot.objects.bulk_create(SecretBallot(vote=vote, **row) for row in rows)
