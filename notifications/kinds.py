@@ -252,3 +252,58 @@ def _minutes_to_seal(data: Data) -> tuple[str, str]:
         _("%(name)s signed minutes %(number)s as chair; apply the seal to archive them.")
         % {"name": data["signed_by"], "number": data["number"]},
     )
+
+
+# --- Tasks assigned by resolutions -----------------------------------------------
+# data["task"] is the task's wording, data["agency"] its lead agency, data["resolution"]
+# the resolution's number (or its title), data["deadline"] an ISO date.
+
+
+def day(value: str) -> str:
+    """An ISO date from the data in the reader's language style."""
+    from django.utils.dateparse import parse_date
+
+    parsed = parse_date(value) if isinstance(value, str) else None
+    return formats.date_format(parsed, "DATE_FORMAT") if parsed else str(value)
+
+
+@kind("resolution_task.due_soon")
+def _resolution_task_due_soon(data: Data) -> tuple[str, str]:
+    days = int(data["days"])
+    return (
+        _("A task of resolution %(r)s is due on %(d)s")
+        % {"r": data["resolution"], "d": day(data["deadline"])},
+        ngettext(
+            "%(agency)s, %(count)d day left: %(task)s",
+            "%(agency)s, %(count)d days left: %(task)s",
+            days,
+        )
+        % {"agency": data["agency"], "count": days, "task": data["task"]},
+    )
+
+
+@kind("resolution_task.overdue")
+def _resolution_task_overdue(data: Data) -> tuple[str, str]:
+    days = int(data["days"])
+    return (
+        _("Overdue task of resolution %(r)s") % {"r": data["resolution"]},
+        ngettext(
+            "%(agency)s, %(count)d day past the deadline of %(d)s: %(task)s",
+            "%(agency)s, %(count)d days past the deadline of %(d)s: %(task)s",
+            days,
+        )
+        % {
+            "agency": data["agency"],
+            "count": days,
+            "d": day(data["deadline"]),
+            "task": data["task"],
+        },
+    )
+
+
+@kind("resolution_task.reopened")
+def _resolution_task_reopened(data: Data) -> tuple[str, str]:
+    return (
+        _("The secretariat reopened a task: %(task)s") % {"task": data["task"]},
+        data.get("reason", ""),
+    )

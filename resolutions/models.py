@@ -8,8 +8,12 @@ followed and the issued document sent to the agencies. The rendered PDF and its 
 and sealed revisions are the versions of `document`.
 """
 
+import datetime as dt
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -128,6 +132,12 @@ class ResolutionArticle(models.Model):
         return f"Điều {self.number}"
 
 
+class TaskState(models.TextChoices):
+    ASSIGNED = "assigned", pgettext_lazy("resolution task", "Assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("resolution task", "In progress")
+    COMPLETED = "completed", pgettext_lazy("resolution task", "Completed")
+
+
 class ResolutionTask(models.Model):
     """A task the resolution assigns: followed until done (lead agency reports)."""
 
@@ -141,9 +151,77 @@ class ResolutionTask(models.Model):
     content = models.TextField(_("task"))
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     expected_output = models.CharField(_("expected output"), max_length=300, blank=True)
+    # Following the task once the resolution is issued (resolutions/tracking.py).
+    state = models.CharField(
+        _("progress"), max_length=20, choices=TaskState, default=TaskState.ASSIGNED
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # The reminders the sweep sent (resolutions/reminders.py): the one before the
+    # deadline once, the overdue one once a day; stored so a second run sends nothing.
+    reminded_due_at = models.DateTimeField(null=True, blank=True)
+    reminded_overdue_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["resolution", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state="completed", completed_at__isnull=False)
+                | (~models.Q(state="completed") & models.Q(completed_at__isnull=True)),
+                name="resolution_task_completed_at_with_state",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lead_agency}: {self.content[:60]}"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """The deadline has passed (the deadline day itself still counts as in time)
+        and the task is not completed."""
+        return (
+            self.deadline is not None
+            and today > self.deadline
+            and self.state != TaskState.COMPLETED
+        )
+
+    @property
+    def completed_on_time(self) -> bool | None:
+        """None while open; a task without a deadline is on time when completed."""
+        if self.completed_at is None:
+            return None
+        if self.deadline is None:
+            return True
+        return timezone.localdate(self.completed_at) <= self.deadline
+
+
+def task_report_upload_to(instance: "TaskReport", filename: str) -> str:
+    return f"resolution-tasks/{instance.task_id}/{uuid.uuid4().hex}.pdf"
+
+
+class TaskReport(models.Model):
+    """What the lead agency (or the secretariat on its behalf) reported on a task, and
+    the secretariat's reopening with its reason: the task's history, never edited."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("Progress report")
+        COMPLETION = "completion", _("Completion report")
+        REOPENED = "reopened", _("Reopened")
+
+    task = models.ForeignKey(ResolutionTask, on_delete=models.CASCADE, related_name="reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The agency the report speaks for (the task's lead agency when it was written).
+    agency = models.CharField(_("agency"), max_length=200)
+    on_behalf = models.BooleanField(_("by the secretariat on the agency's behalf"), default=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    text = models.TextField(_("report"))
+    attachment = models.FileField(
+        _("attachment"), upload_to=task_report_upload_to, max_length=300, blank=True
+    )
+    attachment_name = models.CharField(max_length=255, blank=True)
+    attachment_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.task_id}"

@@ -53,6 +53,25 @@ SAMPLES: dict[str, dict] = {
         "number": "01/BB-CP",
         "signed_by": "Tran Duc Khiem",
     },
+    "resolution_task.due_soon": {
+        "task": "Draft the data decree",
+        "agency": "Ministry of Finance",
+        "resolution": "15/NQ-CP",
+        "deadline": "2026-12-06",
+        "days": 3,
+    },
+    "resolution_task.overdue": {
+        "task": "Draft the data decree",
+        "agency": "Ministry of Finance",
+        "resolution": "15/NQ-CP",
+        "deadline": "2026-12-01",
+        "days": 2,
+    },
+    "resolution_task.reopened": {
+        "task": "Draft the data decree",
+        "resolution": "December session",
+        "reason": "Annex missing",
+    },
 }
 
 VIETNAMESE_LETTER = re.compile(r"[^\x00-\x7f]")
