@@ -134,3 +134,7 @@ def resolution_number(request: HttpRequest, resolution_id: Id):
 def resolution_cancel(request: HttpRequest, resolution_id: Id, data: ResolutionCancelIn):
     resolution = selectors.resolution_get(actor=request.user, pk=resolution_id)
     return services.resolution_cancel(actor=request.user, resolution=resolution, reason=data.reason)
+
+
+# The tasks of issued resolutions (resolutions/api_tasks.py).
+router.add_router("", "resolutions.api_tasks.router")

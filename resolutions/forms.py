@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ecabinet.forms import DATE_INPUT, DATETIME_INPUT
+from ecabinet.forms import DATE_INPUT, DATETIME_INPUT, LimitedFileInput
 
 TASK_ROWS_EMPTY = 3
 
@@ -56,3 +56,40 @@ def articles_split(text: str) -> list[str]:
     if current:
         blocks.append("\n".join(current))
     return blocks
+
+
+# ---- following the tasks (resolutions/tracking.py) -----------------------------------
+
+
+class TaskReportForm(forms.Form):
+    """The kind of report is the button pressed (progress or completion)."""
+
+    text = forms.CharField(
+        label=_("What has been done"), max_length=5_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = forms.FileField(
+        label=_("Attached report (PDF, optional)"),
+        required=False,
+        widget=LimitedFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+
+class TaskReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=500)
+
+
+class TaskFilterForm(forms.Form):
+    agency = forms.ChoiceField(label=_("Lead agency"), required=False)
+    state = forms.ChoiceField(label=_("Progress"), required=False)
+    overdue = forms.ChoiceField(
+        label=_("Overdue"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Overdue only")), ("no", _("Not overdue"))],
+    )
+
+    def __init__(self, *args, agencies: list[str], **kwargs):
+        from resolutions.models import TaskState
+
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", _("All")), *((a, a) for a in agencies)]
+        self.fields["state"].choices = [("", _("All")), *TaskState.choices]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resolutions import views
+from resolutions import views, views_tasks
 
 app_name = "resolutions"
 
@@ -17,4 +17,15 @@ urlpatterns = [
     path("<int:pk>/seal/", views.seal, name="seal"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/file.pdf", views.resolution_file, name="file"),
+    # The tasks of issued resolutions (resolutions/tracking.py).
+    path("tasks/", views_tasks.dashboard, name="tasks"),
+    path("tasks/mine/", views_tasks.my_agency, name="tasks_mine"),
+    path("tasks/<int:pk>/", views_tasks.task_page, name="task"),
+    path("tasks/<int:pk>/report/", views_tasks.task_report, name="task_report"),
+    path("tasks/<int:pk>/reopen/", views_tasks.task_reopen, name="task_reopen"),
+    path(
+        "tasks/<int:pk>/reports/<int:report_id>/file.pdf",
+        views_tasks.report_file,
+        name="task_report_file",
+    ),
 ]

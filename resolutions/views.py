@@ -43,8 +43,15 @@ def _refused(form, error: Invalid | Conflict) -> int:
 
 @login_required
 def resolution_list(request):
+    from resolutions.tracking_selectors import followed_body_ids, tasks_of_my_agency
+
     resolutions = selectors.resolutions_visible_to(user=request.user)[:200]
-    return render(request, "resolutions/list.html", {"resolutions": resolutions})
+    context = {
+        "resolutions": resolutions,
+        "follows_tasks": bool(followed_body_ids(user=request.user)),
+        "agency_tasks": tasks_of_my_agency(user=request.user).exists(),
+    }
+    return render(request, "resolutions/list.html", context)
 
 
 def _page(request, pk: int, *, status: int = 200, **forms) -> HttpResponse:
