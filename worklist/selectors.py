@@ -19,6 +19,7 @@ from worklist import selectors_blocked as blocked
 from worklist import selectors_meetings as meetings
 from worklist import selectors_papers as papers
 from worklist import selectors_reading as reading
+from worklist import selectors_tasks as tasks
 from worklist.duties import Duty, DutyKind, Urgency
 
 KINDS: tuple[DutyKind, ...] = (
@@ -34,6 +35,7 @@ KINDS: tuple[DutyKind, ...] = (
     DutyKind("ballot_waiting", blocked.ballots_waiting_pending, blocked.ballots_waiting_build),
     DutyKind("minutes_waiting", blocked.minutes_waiting_pending, blocked.minutes_waiting_build),
     DutyKind("draft_waiting", blocked.drafts_waiting_pending, blocked.drafts_waiting_build),
+    DutyKind("resolution_task", tasks.agency_tasks_pending, tasks.agency_tasks_build),
 )
 
 
