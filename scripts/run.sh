@@ -20,7 +20,7 @@ checkpoint_pid=$!
 (sleep 5 && exec "$PY" manage.py archive_renew --due --loop "${ARCHIVE_RENEW_SECONDS:-86400}") &
 renew_pid=$!
 # Resolutions: reminders about their tasks, before the deadline and while overdue
-# (docs/resolutions.md).
+# (docs/resolution-tasks.md).
 "$PY" manage.py resolution_tasks_remind --loop "${RESOLUTION_TASKS_REMIND_SECONDS:-3600}" &
 remind_pid=$!
 trap 'kill "$pki_pid" "$tick_pid" "$checkpoint_pid" "$renew_pid" "$remind_pid" 2>/dev/null || true' EXIT INT TERM
