@@ -23,6 +23,7 @@ from resolutions.access import agency_key
 from resolutions.models import Resolution, ResolutionTask, TaskState
 
 DUE_SOON_DAYS = 3
+REMINDER_KINDS = ("resolution_task.due_soon", "resolution_task.overdue")
 
 
 def agency_people(*, task: ResolutionTask) -> list[User]:

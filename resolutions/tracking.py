@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from documents.pdf import pdf_inspect
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid
+from notifications.services import notifications_settle, notify
 from people.models import User
 from resolutions.access import (
     ensure_can_reopen_task,
@@ -26,6 +27,7 @@ from resolutions.access import (
     is_of_lead_agency,
 )
 from resolutions.models import Resolution, ResolutionTask, TaskReport, TaskState
+from resolutions.reminders import REMINDER_KINDS, agency_people, secretariat_of
 
 MAX_REPORT = 5_000
 MAX_REASON = 500
@@ -158,6 +160,12 @@ def task_report_completion(
     task.completed_at = timezone.now()
     task.save(update_fields=["state", "completed_at"])
     _audit(actor=actor, action="resolution_task.completed", task=task, report=report)
+    # The reminders asked for this report: they stop asking.
+    notifications_settle(
+        recipient=agency_people(task=task) + secretariat_of(body_id=task.resolution.body_id),
+        subject=f"resolution_task:{task.pk}",
+        kinds=REMINDER_KINDS,
+    )
     return report
 
 
@@ -165,8 +173,6 @@ def task_report_completion(
 def task_reopen(*, actor: User, task: ResolutionTask, reason: str) -> TaskReport:
     """The secretariat finds the output wanting: the task is in progress again and its
     lead agency is told why."""
-    from notifications.services import notify
-
     task = _lock(task.pk)
     ensure_can_reopen_task(user=actor, task=task)
     _ensure_followed(task)
@@ -187,8 +193,6 @@ def task_reopen(*, actor: User, task: ResolutionTask, reason: str) -> TaskReport
     task.completed_at = None
     task.save(update_fields=["state", "completed_at"])
     _audit(actor=actor, action="resolution_task.reopened", task=task, report=report)
-    from resolutions.reminders import agency_people
-
     notify(
         recipients=agency_people(task=task),
         kind="resolution_task.reopened",

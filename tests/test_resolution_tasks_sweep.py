@@ -85,3 +85,11 @@ def test_the_people_of_another_agency_are_not_told(cabinet):
     add_task(issued_resolution(cabinet), agency="Bộ Y tế", days=-3)
     reminders.tasks_remind(now=NOW)
     assert told("overdue") == ["minister3", "secretary"]
+
+
+def test_reporting_completion_settles_the_reminders(cabinet):
+    task = add_task(issued_resolution(cabinet), days=-1)
+    reminders.tasks_remind(now=NOW)
+    assert Notification.objects.filter(read_at=None).count() == 3
+    tracking.task_report_completion(actor=cabinet.assistant, task=task, text="Xong")
+    assert not Notification.objects.filter(read_at=None).exists()
