@@ -5,6 +5,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+DAPHNES ?= 2
 
 .DEFAULT_GOAL := help
 
@@ -39,6 +40,12 @@ run: setup ## Serve the product with demo data on http://127.0.0.1:$(PORT)
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --no-input -v 0
 	PY=$(PY) PORT=$(PORT) bash scripts/run.sh
+
+.PHONY: serve-prod
+serve-prod: setup ## The production layout on this machine: nginx on $(PORT) in front of $(DAPHNES) Daphne processes, PostgreSQL + Redis
+	PY=$(PY) PORT=$(PORT) DAPHNES=$(DAPHNES) DEMO=1 \
+		DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ecabinet} \
+		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} bash scripts/prod-local.sh
 
 .PHONY: verify-records
 verify-records: setup ## Judge the demo's archived records with pyHanko's stock AdES-LTA validator, pdfsig and qpdf (now, +1 and +5 years)

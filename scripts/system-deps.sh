@@ -21,6 +21,8 @@ have_cmd softhsm2-util || need+=(softhsm2)
 have_cmd certutil || need+=(libnss3-tools)
 # Word papers (.docx) are converted to PDF for reading on tablets.
 have_cmd soffice || need+=(libreoffice-writer-nogui)
+# nginx: the reverse proxy of the production layout (scripts/prod-local.sh).
+have_cmd nginx || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 # PyICU has no wheels: pip compiles it, so these come before `pip install`.
 have_cmd pkg-config || need+=(pkg-config)
 have_cmd c++ || need+=(g++)
@@ -38,5 +40,12 @@ fi
 
 echo "Installing system packages: ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Installed packages start no service of their own (nginx would take port 80): the
+# project starts what it needs on ports of its own.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
