@@ -41,7 +41,8 @@ from notifications.services import notifications_settle, notify
 from people.models import Body, Role, User
 from people.selectors import body_chair, body_people, body_symbol, user_roles
 from signing.appearance import Placement
-from signing.models import Signature, SignatureKind
+from signing.models import SignatureKind
+from signing.selectors import signed_already
 from signing.services import version_sign
 
 logger = logging.getLogger(__name__)
@@ -401,21 +402,6 @@ def _ensure_order(minutes: Minutes, step: str) -> None:
         )
 
 
-def _already_made(minutes: Minutes, kind: str, actor: User) -> DocumentVersion | None:
-    """A signature of this step already stored on the current version (a failure after
-    signing): adopt it rather than sign twice."""
-    made = (
-        Signature.objects.filter(source_version_id=minutes.current_version_id, kind=kind)
-        .select_related("signed_version")
-        .first()
-    )
-    if made is None:
-        return None
-    if kind == SignatureKind.PERSONAL and made.signer_id != actor.pk:
-        raise Conflict(_("Someone else has signed this version; ask the secretariat."))
-    return made.signed_version
-
-
 def minutes_sign(*, actor: User, minutes: Minutes, step: str, pin: str) -> Minutes:
     """Sign one step with the PIN of the signer's token (the seal's PIN for "seal")."""
     minutes = Minutes.objects.select_related("meeting__body", "current_version").get(pk=minutes.pk)
@@ -427,7 +413,7 @@ def minutes_sign(*, actor: User, minutes: Minutes, step: str, pin: str) -> Minut
     _ensure_order(minutes, step)
     _ensure_signer(actor=actor, minutes=minutes, step=step)
     _state, kind, _next = STEPS[step]
-    signed = _already_made(minutes, kind, actor)
+    signed = signed_already(version_id=minutes.current_version_id, kind=kind, actor=actor)
     if signed is None:
         box = minutes.sign_boxes.get(step)
         placement = Placement(minutes.sign_boxes["page"], tuple(box)) if box else None

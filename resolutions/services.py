@@ -40,7 +40,8 @@ from resolutions import pdf
 from resolutions.access import ensure_secretariat, ensure_signer
 from resolutions.models import Resolution, ResolutionArticle, ResolutionTask
 from signing.appearance import Placement
-from signing.models import Signature, SignatureKind
+from signing.models import SignatureKind
+from signing.selectors import signed_already
 from signing.services import version_sign
 from voting.words import result_in_words
 
@@ -566,26 +567,15 @@ def resolution_number(*, actor: User, resolution: Resolution) -> Resolution:
 # ---- signing and sealing -------------------------------------------------------------
 
 
-def _already_made(resolution: Resolution, kind: str, actor: User) -> DocumentVersion | None:
-    made = (
-        Signature.objects.filter(source_version_id=resolution.current_version_id, kind=kind)
-        .select_related("signed_version")
-        .first()
-    )
-    if made is None:
-        return None
-    if kind == SignatureKind.PERSONAL and made.signer_id != actor.pk:
-        raise Conflict(_("Someone else has signed this version; ask the secretariat."))
-    return made.signed_version
-
-
 def resolution_sign(*, actor: User, resolution: Resolution, pin: str) -> Resolution:
     """The chair signs the numbered resolution with the PIN of their token."""
     resolution = Resolution.objects.select_related("body", "current_version").get(pk=resolution.pk)
     ensure_signer(user=actor, resolution=resolution)
     if resolution.state != Resolution.State.NUMBERED:
         raise Conflict(_("Only a numbered resolution awaiting the chair's signature is signed."))
-    signed = _already_made(resolution, SignatureKind.PERSONAL, actor)
+    signed = signed_already(
+        version_id=resolution.current_version_id, kind=SignatureKind.PERSONAL, actor=actor
+    )
     if signed is None:
         box = resolution.sign_box.get("chair")
         placement = Placement(resolution.sign_box["page"], tuple(box)) if box else None
@@ -613,7 +603,9 @@ def resolution_seal(*, actor: User, resolution: Resolution, pin: str) -> Resolut
     ensure_secretariat(user=actor, body_id=resolution.body_id)
     if resolution.state != Resolution.State.SIGNED:
         raise Conflict(_("The seal comes after the chair's signature."))
-    signed = _already_made(resolution, SignatureKind.SEAL, actor)
+    signed = signed_already(
+        version_id=resolution.current_version_id, kind=SignatureKind.SEAL, actor=actor
+    )
     if signed is None:
         signed = version_sign(
             actor=actor,

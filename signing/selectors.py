@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from documents.models import Document
+from documents.models import Document, DocumentVersion
+from ecabinet.errors import Conflict
 from people.models import Body, Membership, Role, User
-from signing.models import KeyUnlockRequest, Signature, SigningKey
+from signing.models import KeyUnlockRequest, Signature, SignatureKind, SigningKey
 
 
 def key_of_user(user: User) -> SigningKey | None:
@@ -80,3 +82,19 @@ def unlock_requests_pending(keys: QuerySet[SigningKey]) -> dict[int, KeyUnlockRe
         key__in=keys, state=KeyUnlockRequest.State.PENDING
     ).select_related("requested_by")
     return {r.key_id: r for r in pending}
+
+
+def signed_already(*, version_id: int, kind: str, actor: User) -> DocumentVersion | None:
+    """The version a signature of this kind already made from `version_id` (a failure
+    after signing, then a retry): the caller adopts it rather than signing twice. A
+    personal signature someone else made there is a conflict."""
+    made = (
+        Signature.objects.filter(source_version_id=version_id, kind=kind)
+        .select_related("signed_version")
+        .first()
+    )
+    if made is None:
+        return None
+    if kind == SignatureKind.PERSONAL and made.signer_id != actor.pk:
+        raise Conflict(_("Someone else has signed this version; ask the secretariat."))
+    return made.signed_version
