@@ -104,10 +104,12 @@ async def run_ours(tablets: int, rate: float, seconds: float, port: int) -> list
         started = time.perf_counter()
         seq = start_seq + n + 1
         sent[seq] = started
+        if n == count - 1:
+            # Before publishing: the last event may reach a tablet while publish_one()
+            # is still returning, and that tablet must know it is the last.
+            done.set()
         got = await sync_to_async(publish_one)(meeting_id, n)
         assert got == seq, (got, seq)
-        if n == count - 1:
-            done.set()
         await asyncio.sleep(max(0.0, 1 / rate - (time.perf_counter() - started)))
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
     expected = count * tablets
