@@ -2,12 +2,15 @@
 
 Ours: events published with `ecabinet.realtime.events.publish` (stored in the event
 log, sent through the Redis channel layer) reach tablets connected to a real Daphne
-process running the meeting consumer. Baseline: a bare `websockets` server that relays
-each message to every connection. Both are driven from this process at the same rate,
-and latency is measured from just before publishing to the moment each tablet has the
-message. Only loopback is used; every loop is bounded.
+process running the meeting consumer, or with `--proxy` to nginx in front of
+`--daphnes` Daphne processes (scripts/prod-local.sh, the production layout, on
+PostgreSQL: BENCH_DATABASE_URL or a database `ecabinet_bench`). Baseline: a bare
+`websockets` server that relays each message to every connection. Both are driven from
+this process at the same rate, and latency is measured from just before publishing to
+the moment each tablet has the message. Only loopback is used; every loop is bounded.
 
     python -m bench.broadcast --tablets 50 200 500 --rate 5 --seconds 6
+    python -m bench.broadcast --proxy --daphnes 2 --tablets 200 500
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from bench.common import (
     body_with_members,
     django_environment,
     free_port,
+    our_server,
     percentile,
     process,
     session_keys,
@@ -164,26 +168,22 @@ def main() -> int:
     parser.add_argument(
         "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     )
+    parser.add_argument(
+        "--proxy", action="store_true", help="nginx in front of --daphnes Daphne processes"
+    )
+    parser.add_argument("--daphnes", type=int, default=2, help="with --proxy")
     options = parser.parse_args()
 
-    env, workdir = django_environment(options.redis)
+    env, workdir = django_environment(options.redis, postgres=options.proxy)
 
     rows = []
-    ours_port, bare_port = free_port(), free_port()
-    daphne = [
-        sys.executable,
-        "-m",
-        "daphne",
-        "-b",
-        "127.0.0.1",
-        "-p",
-        str(ours_port),
-        "ecabinet.asgi:application",
-    ]
+    bare_port = free_port()
     bare = [sys.executable, "-c", BARE_SERVER, str(bare_port)]
     print(f"server logs in {workdir}")
-    with process(daphne, env, workdir / "daphne.log"), process(bare, env, workdir / "bare.log"):
-        asyncio.run(wait_for_port(ours_port))
+    with (
+        our_server(env, workdir, options.proxy, options.daphnes) as (ours_port, layout),
+        process(bare, env, workdir / "bare.log"),
+    ):
         asyncio.run(wait_for_port(bare_port))
         for tablets in options.tablets:
             ours = asyncio.run(run_ours(tablets, options.rate, options.seconds, ours_port))
@@ -191,8 +191,8 @@ def main() -> int:
             rows.append((tablets, ours, base))
 
     print(
-        f"\nBroadcast latency, {options.rate:g} broadcasts/s for {options.seconds:g} s "
-        f"(ms; ratio = ours / bare websockets, same run)"
+        f"\nBroadcast latency, ours = {layout} vs bare websockets, {options.rate:g} "
+        f"broadcasts/s for {options.seconds:g} s (ms; ratio = ours / bare, same run)"
     )
     print(
         f"{'tablets':>8} {'ours p50':>9} {'ours p99':>9} {'bare p50':>9} {'bare p99':>9} "

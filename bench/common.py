@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Tablets join a few dozen at a time, as they do when a meeting room fills up; a
 # thousand simultaneous handshakes would only measure the listen backlog.
 HANDSHAKES_AT_ONCE = 25
+# The production layout (nginx in front of several Daphnes) shares one PostgreSQL
+# database between processes: this one unless BENCH_DATABASE_URL names another.
+PROXY_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ecabinet_bench"
 
 
 def free_port() -> int:
@@ -59,9 +65,24 @@ def process(args: list[str], env: dict[str, str], log: Path):
                 proc.wait()  # reap it: a process left running warns when it is collected
 
 
-def django_environment(redis_url: str) -> tuple[dict[str, str], Path]:
+def create_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names if it is missing."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as db:
+        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def django_environment(redis_url: str, *, postgres: bool = False) -> tuple[dict[str, str], Path]:
     """A scratch SQLite database (or BENCH_DATABASE_URL) and a private Redis prefix; Django
-    set up in this process."""
+    set up in this process. `postgres`: PostgreSQL even without BENCH_DATABASE_URL
+    (PROXY_DATABASE_URL), as several processes must share the database."""
     workdir = Path(tempfile.mkdtemp(prefix="ecabinet-bench-"))
     env = {
         **os.environ,
@@ -74,9 +95,12 @@ def django_environment(redis_url: str) -> tuple[dict[str, str], Path]:
         "DATABASE_CONN_MAX_AGE": "60",
     }
     env.pop("DATABASE_URL", None)
-    if os.environ.get("BENCH_DATABASE_URL"):
+    database_url = os.environ.get("BENCH_DATABASE_URL") or (PROXY_DATABASE_URL if postgres else "")
+    if database_url:
         # The production shape: PostgreSQL instead of the embedded SQLite.
-        env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+        if postgres:
+            create_database(database_url)
+        env["DATABASE_URL"] = database_url
     os.environ.update(env)
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
@@ -98,6 +122,77 @@ def daphne_command(port: int) -> list[str]:
         str(port),
         "ecabinet.asgi:application",
     ]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback)
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+@contextmanager
+def production_layout(env: dict[str, str], workdir: Path, daphnes: int, seconds: float = 180):
+    """scripts/prod-local.sh on the bench's database and Redis: nginx in front of `daphnes`
+    Daphne processes, no sweeps, no demo. Yields nginx's port once /healthz answers
+    through it; stops the whole process group at the end, whatever happened."""
+    if not env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        raise RuntimeError("the production layout needs PostgreSQL (BENCH_DATABASE_URL)")
+    port = free_port()
+    layout_env = {
+        **env,
+        "PORT": str(port),
+        "DAPHNES": str(daphnes),
+        "RUN_DIR": str(workdir / "prod-local"),
+        "SWEEPS": "0",
+        "DEMO": "0",
+        "PREPARE": "1",
+        "PY": sys.executable,
+    }
+    log_path = workdir / "prod-local.log"
+    with log_path.open("wb") as log:
+        script = subprocess.Popen(  # noqa: S603
+            ["bash", "scripts/prod-local.sh"],  # noqa: S607
+            cwd=ROOT,
+            env=layout_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: nginx and every Daphne
+        )
+        try:
+            deadline = time.monotonic() + seconds
+            while not _healthy(f"http://127.0.0.1:{port}/healthz"):
+                if script.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    raise RuntimeError(
+                        f"the production layout did not start:\n{log_path.read_text()}"
+                    )
+                time.sleep(0.3)
+            yield port
+        finally:
+            try:
+                os.killpg(script.pid, signal.SIGTERM)
+                script.wait(timeout=20)
+            except ProcessLookupError:
+                script.wait()
+            except subprocess.TimeoutExpired:
+                os.killpg(script.pid, signal.SIGKILL)
+                script.wait()
+
+
+@contextmanager
+def our_server(env: dict[str, str], workdir: Path, proxy: bool, daphnes: int):
+    """Our stack as one Daphne, or (`proxy`) as nginx in front of `daphnes` Daphnes; yields
+    the port tablets connect to and the layout's name for the table."""
+    if proxy:
+        with production_layout(env, workdir, daphnes) as port:
+            yield port, f"nginx + {daphnes} Daphne{'s' if daphnes != 1 else ''}"
+    else:
+        port = free_port()
+        with process(daphne_command(port), env, workdir / "daphne.log"):
+            asyncio.run(wait_for_port(port))
+            yield port, "one Daphne"
 
 
 def session_keys(users) -> list[str]:
