@@ -1,12 +1,17 @@
 """Vote storm: every member of a large body votes within one second, some twice.
 
-Each tablet is connected to a real Daphne process; all send `vote.cast` inside one
-second, a share of them sending the same command again at once (a retry after a flaky
-connection). We measure the time to each acknowledgement and then count the stored
-ballots: every acknowledged vote must be stored, once. The baseline is a bare
-`websockets` server acknowledging the same messages without doing anything.
+Each tablet is connected to a real Daphne process (or with `--proxy` to nginx in front
+of `--daphnes` Daphne processes, the production layout, on PostgreSQL); all send
+`vote.cast` inside one second, a share of them sending the same command again at once (a
+retry after a flaky connection). We measure the time to each acknowledgement and then
+count the stored ballots: every acknowledged vote must be stored, once. With `--secret`
+the vote is secret: each tablet sends its own receipt (a retry sends the same receipt and
+command id), and the check finds each ballot by the receipt's token and opens its sealed
+choice. The baseline is a bare `websockets` server acknowledging the same messages
+without doing anything.
 
     python -m bench.vote_storm --voters 500 --duplicates 0.2
+    python -m bench.vote_storm --voters 500 --duplicates 0.2 --secret
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import sys
 import time
 import uuid
@@ -26,9 +32,9 @@ from bench.common import (
     BARE_SERVER,
     HANDSHAKES_AT_ONCE,
     body_with_members,
-    daphne_command,
     django_environment,
     free_port,
+    our_server,
     percentile,
     process,
     session_keys,
@@ -36,7 +42,7 @@ from bench.common import (
 )
 
 
-def prepare(voters: int) -> tuple[int, int, list[tuple[int, str]]]:
+def prepare(voters: int, mode: str) -> tuple[int, int, list[tuple[int, str]]]:
     from django.utils import timezone
 
     from meetings import services as meetings
@@ -49,7 +55,7 @@ def prepare(voters: int) -> tuple[int, int, list[tuple[int, str]]]:
     item = meetings.item_add(actor=secretary, meeting=meeting, title="Nội dung")
     meetings.meeting_publish(actor=secretary, meeting=meeting)
     meetings.meeting_start(actor=chair, meeting=meeting, override_reason="benchmark")
-    vote = vote_open(actor=chair, item=item, question="Tán thành?")
+    vote = vote_open(actor=chair, item=item, question="Tán thành?", mode=mode)
     keys = session_keys(members)
     return meeting.pk, vote.pk, list(zip([m.pk for m in members], keys, strict=True))
 
@@ -60,9 +66,31 @@ def stored_ballots(vote_id: int) -> dict[int, str]:
     return dict(Ballot.objects.filter(vote_id=vote_id).values_list("member_id", "choice"))
 
 
-async def storm(url: str, origin: str | None, seats, vote_id: int, duplicates: float):
+def stored_secret_ballots(vote_id: int, receipts: dict[int, str]) -> tuple[dict[int, str], int]:
+    """The choices of the secret ballots found by each member's receipt (as only the tablet
+    can), and how many secret ballots the vote holds in all."""
+    from voting import secrecy
+    from voting.models import SecretBallot
+
+    sealed = dict(
+        SecretBallot.objects.filter(vote_id=vote_id).values_list("token", "sealed_choice")
+    )
+    found = {}
+    for member_id, receipt in receipts.items():
+        token = secrecy.ballot_token(vote_id=vote_id, member_id=member_id, receipt=receipt)
+        if token in sealed:
+            found[member_id] = secrecy.open_choice(
+                vote_id=vote_id, token=token, sealed=sealed[token]
+            )
+    return found, len(sealed)
+
+
+async def storm(
+    url: str, origin: str | None, seats, vote_id: int, duplicates: float, receipts: dict
+):
     """Connect every tablet, then all vote within one second; return ack latencies,
-    the choices acknowledged per member, and how many acks came back for duplicates."""
+    the choices acknowledged per member, and how many acks came back for duplicates.
+    `receipts`: each member's secret-ballot receipt (none in a named vote)."""
     handshakes = asyncio.Semaphore(HANDSHAKES_AT_ONCE)
     go = asyncio.Event()
     latencies: list[float] = []
@@ -85,11 +113,14 @@ async def storm(url: str, origin: str | None, seats, vote_id: int, duplicates: f
             await go.wait()
             await asyncio.sleep(random.random())  # noqa: S311  (spread over one second)
             choice = random.choice(["yes", "no", "abstain"])  # noqa: S311
+            args = {"vote_id": vote_id, "choice": choice}
+            if member_id in receipts:
+                args["receipt"] = receipts[member_id]
             command = {
                 "type": "command",
                 "client_id": uuid.uuid4().hex,
                 "name": "vote.cast",
-                "args": {"vote_id": vote_id, "choice": choice},
+                "args": args,
             }
             sends = 2 if random.random() < duplicates else 1  # noqa: S311
             started = time.perf_counter()
@@ -124,21 +155,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=500)
     parser.add_argument("--duplicates", type=float, default=0.2, help="share sent twice")
+    parser.add_argument("--secret", action="store_true", help="a secret vote (receipts)")
     parser.add_argument(
         "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     )
+    parser.add_argument(
+        "--proxy", action="store_true", help="nginx in front of --daphnes Daphne processes"
+    )
+    parser.add_argument("--daphnes", type=int, default=2, help="with --proxy")
     options = parser.parse_args()
     random.seed(2026)
-    env, workdir = django_environment(options.redis)
+    env, workdir = django_environment(options.redis, postgres=options.proxy)
     from asgiref.sync import async_to_sync  # noqa: F401  (Django is set up now)
 
-    meeting_id, vote_id, seats = prepare(options.voters)
-    ours_port, bare_port = free_port(), free_port()
+    mode = "secret" if options.secret else "named"
+    meeting_id, vote_id, seats = prepare(options.voters, mode)
+    # Each tablet makes its own receipt (voting.secrecy.RECEIPT: 22+ base64url characters).
+    receipts = {m: secrets.token_urlsafe(24) for m, _ in seats} if options.secret else {}
+    bare_port = free_port()
+    print(f"server logs in {workdir}")
     with (
-        process(daphne_command(ours_port), env, workdir / "daphne.log"),
+        our_server(env, workdir, options.proxy, options.daphnes) as (ours_port, layout),
         process([sys.executable, "-c", BARE_SERVER, str(bare_port)], env, workdir / "bare.log"),
     ):
-        asyncio.run(wait_for_port(ours_port))
         asyncio.run(wait_for_port(bare_port))
         ours, acked, replays = asyncio.run(
             storm(
@@ -147,6 +186,7 @@ def main() -> int:
                 seats,
                 vote_id,
                 options.duplicates,
+                receipts,
             )
         )
         bare, _, _ = asyncio.run(
@@ -156,15 +196,21 @@ def main() -> int:
                 [(m, None) for m, _ in seats],
                 vote_id,
                 options.duplicates,
+                receipts,
             )
         )
 
-    stored = stored_ballots(vote_id)
+    if options.secret:
+        stored, total = stored_secret_ballots(vote_id, receipts)
+    else:
+        stored = stored_ballots(vote_id)
+        total = len(stored)
     lost = sum(1 for member, choice in acked.items() if stored.get(member) != choice)
-    extra = len(set(stored) - set(acked))
+    extra = total - sum(1 for member in stored if member in acked)
     print(
-        f"\nVote storm: {options.voters} voters within one second, "
-        f"{options.duplicates:.0%} sending twice (ms; ratio = ours / bare websockets)"
+        f"\nVote storm ({mode} vote), ours = {layout} vs bare websockets: {options.voters} "
+        f"voters within one second, {options.duplicates:.0%} sending twice "
+        f"(ms; ratio = ours / bare)"
     )
     print(f"{'':>10} {'ack p50':>9} {'ack p99':>9} {'max':>9}")
     for name, values in [("ours", ours), ("bare", bare)]:
@@ -177,10 +223,10 @@ def main() -> int:
         f"{percentile(ours, 99) / percentile(bare, 99):>9.1f}"
     )
     print(
-        f"acknowledged {len(acked)}, duplicates answered {replays}, stored {len(stored)}, "
+        f"acknowledged {len(acked)}, duplicates answered {replays}, stored {total}, "
         f"lost {lost}, unacknowledged but stored {extra}"
     )
-    return 1 if lost or len(stored) != len(acked) else 0
+    return 1 if lost or total != len(acked) else 0
 
 
 if __name__ == "__main__":
