@@ -23,6 +23,7 @@ from demo.papers import Period, paper_pdf
 from demo.seed_ballots import seed_ballots, seed_closed_ballot
 from demo.seed_drafts import seed_drafts
 from demo.seed_minutes import seed_minutes
+from demo.seed_resolutions import seed_resolutions
 from meetings import services as meetings
 from meetings.models import AgendaItem, Meeting, Position
 from people.models import Body, Membership, User
@@ -67,6 +68,7 @@ def seed_demo(*, today: dt.date | None = None) -> SeedReport:
     report.meetings_created += ["closed written ballot"] if seed_closed_ballot() else []
     report.meetings_created += ["written ballot"] if seed_ballots() else []
     report.meetings_created += ["signed minutes"] if seed_minutes() else []
+    report.meetings_created += ["issued resolution"] if seed_resolutions(today=today) else []
     return report
 
 

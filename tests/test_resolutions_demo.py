@@ -1,0 +1,57 @@
+"""seed_demo issues the resolution of the meeting it held: drafted from the record, with
+tasks, numbered in the outgoing register, signed by the Prime Minister and sealed with
+the demo PINs; its tasks assigned, in progress and completed by their lead agencies; and
+a report received from a ministry in the incoming register. A second run adds nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from demo.data import PASSWORD
+from demo.seed_minutes import TITLE
+from registers.models import RegisterEntry
+from resolutions.models import Resolution, TaskReport
+from tests import pki_fixtures
+from tests.pki_fixtures import assert_independently_valid, version_bytes
+
+pytestmark = pytest.mark.django_db
+
+dev_pki, nss_db = pki_fixtures.dev_pki, pki_fixtures.nss_db
+signing_settings = pki_fixtures.signing_settings
+
+
+def test_the_demo_has_an_issued_resolution_with_tasks_in_each_state(
+    signing_settings, nss_db, tmp_path
+):
+    call_command("seed_demo", stdout=io.StringIO())
+    resolution = Resolution.objects.get(meeting__title=TITLE)
+    assert resolution.state == Resolution.State.ISSUED
+    assert resolution.number_symbol.endswith("/NQ-CP")
+    assert resolution.register_entry.number_symbol == resolution.number_symbol
+    assert_independently_valid(
+        version_bytes(resolution.current_version), nss_db, tmp_path, signatures=2
+    )
+    states = dict(resolution.tasks.values_list("lead_agency", "state"))
+    assert states == {
+        "Bộ Công an": "assigned",
+        "Bộ Khoa học và Công nghệ": "in_progress",
+        "Bộ Tư pháp": "completed",
+    }
+    assert TaskReport.objects.filter(task__resolution=resolution).count() == 2
+
+    received = RegisterEntry.objects.get(number_symbol="1520/BTC-NSNN")
+    assert received.sender == "Bộ Tài chính" and received.register.direction == "in"
+
+    # The lead agency's minister sees the task due in two days on the home page.
+    client = Client()
+    assert client.login(username="bt.congan", password=PASSWORD)
+    assert "Luật Dữ liệu" in client.get("/").content.decode()
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Resolution.objects.count() == 1
+    assert RegisterEntry.objects.filter(number_symbol="1520/BTC-NSNN").count() == 1
+    assert TaskReport.objects.count() == 2
