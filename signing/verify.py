@@ -305,7 +305,7 @@ def _one(embedded, roots, reader, *, fetching: bool, at: datetime | None) -> Sig
         problems.append(_("The signature could not be checked: %(why)s") % {"why": exc})
         status = None
     report = SignatureReport(
-        field_name=embedded.field_name,
+        field_name=str(embedded.field_name),
         kind="timestamp" if is_doc_ts else certs.certificate_kind(cert),
         signer=cert.subject.human_friendly,
         signer_name=_subject_part(cert.subject, "common_name"),
@@ -322,7 +322,9 @@ def _one(embedded, roots, reader, *, fetching: bool, at: datetime | None) -> Sig
         trusted=bool(status and status.trusted),
         coverage=_COVERAGE.get(getattr(status, "coverage", None), "partial"),
         modifications="unknown",
-        byte_range=list(embedded.sig_object["/ByteRange"]),
+        # Plain ints: pyHanko's numbers keep a reference into the whole parsed file, which a
+        # report must not carry (copying or pickling it would copy the document).
+        byte_range=[int(n) for n in embedded.sig_object["/ByteRange"]],
         problems=problems,
     )
     if status is not None:

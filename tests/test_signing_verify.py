@@ -125,3 +125,19 @@ def signers_pki(signers):
     from signing.pki import pki_open
 
     return pki_open(settings.SIGNING_PKI_DIR)
+
+
+def test_a_report_holds_plain_values_and_no_part_of_the_parsed_file(signers):
+    # A report is kept, turned into JSON and copied into records packages; a pyHanko
+    # number in it would drag the whole parsed PDF along (asdict deep-copies it).
+    report = pdf_verify(_signed_and_sealed(signers))
+    for signature in report.signatures:
+        assert signature.byte_range and all(type(n) is int for n in signature.byte_range)
+        for name, value in vars(signature).items():
+            for part in value if isinstance(value, list) else [value]:
+                assert part is None or type(part).__module__ in {"builtins", "datetime"}, (
+                    name,
+                    type(part),
+                )
+    data = report.as_dict()
+    assert json.loads(json.dumps(data))["signatures"][0]["byte_range"][0] == 0

@@ -267,7 +267,7 @@ def found_and_checked(tablet, cabinet, record: Record, nss_db, tmp_path) -> None
 
     # The package is prepared in the background; its page offers the file when ready.
     # With the embedded default's immediate tasks the package is built before the job
-    # page answers (10-20 s on a busy machine); a worker makes it a background job.
+    # page answers (a few seconds); a worker makes it a background job.
     archive.get_by_test_id("record-package").click(timeout=60_000)
     archive.wait_for_selector("[data-testid=export-job][data-state=ready]", timeout=60_000)
     with archive.expect_download() as download_info:
