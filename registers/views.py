@@ -3,8 +3,6 @@ secretariat's forms to issue a number, enter a received document and cancel an i
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ecabinet.csvfile import csv_response
 from ecabinet.errors import Conflict, Invalid, NotFound
 from ecabinet.forms import add_service_errors
 from people.models import Body
@@ -87,65 +86,61 @@ def register(request, body_id, direction):
     )
 
 
+OUTGOING_COLUMNS = [
+    "Số, ký hiệu văn bản",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung",
+    "Người ký",
+    "Nơi nhận văn bản",
+    "Tình trạng",
+    "Ghi chú",
+]
+INCOMING_COLUMNS = [
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung",
+    "Đơn vị hoặc người nhận",
+    "Ghi chú",
+]
+
+
 def _csv(body: Body, direction: str, entries) -> HttpResponse:
-    # UTF-8 with a byte order mark: spreadsheet programs then read Vietnamese correctly.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="so-van-ban-{"di" if direction == "out" else "den"}-{body.pk}.csv"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    """The register in the columns of Decree 30's register forms."""
     if direction == "out":
-        writer.writerow(
+        rows = (
             [
-                "Số, ký hiệu văn bản",
-                "Ngày tháng văn bản",
-                "Tên loại và trích yếu nội dung",
-                "Người ký",
-                "Nơi nhận văn bản",
-                "Tình trạng",
-                "Ghi chú",
+                e.number_symbol,
+                e.document_date.strftime("%d/%m/%Y"),
+                f"{e.get_doc_type_display()}: {e.summary}",
+                e.signer,
+                e.recipients,
+                e.get_state_display(),
+                _note(e),
             ]
+            for e in entries.iterator()
         )
-        for e in entries.iterator():
-            writer.writerow(
-                [
-                    e.number_symbol,
-                    e.document_date.strftime("%d/%m/%Y"),
-                    f"{e.get_doc_type_display()}: {e.summary}",
-                    e.signer,
-                    e.recipients,
-                    e.get_state_display(),
-                    _note(e),
-                ]
-            )
-    else:
-        writer.writerow(
-            [
-                "Ngày đến",
-                "Số đến",
-                "Tác giả",
-                "Số, ký hiệu",
-                "Ngày tháng văn bản",
-                "Tên loại và trích yếu nội dung",
-                "Đơn vị hoặc người nhận",
-                "Ghi chú",
-            ]
+        return csv_response(
+            filename=f"so-van-ban-di-{body.pk}.csv", header=OUTGOING_COLUMNS, rows=rows
         )
-        for e in entries.iterator():
-            writer.writerow(
-                [
-                    e.registered_at.astimezone().strftime("%d/%m/%Y"),
-                    e.number,
-                    e.sender,
-                    e.number_symbol,
-                    e.document_date.strftime("%d/%m/%Y"),
-                    f"{e.get_doc_type_display()}: {e.summary}",
-                    str(e.handler or ""),
-                    e.note,
-                ]
-            )
-    return response
+    rows = (
+        [
+            e.registered_at.astimezone().strftime("%d/%m/%Y"),
+            e.number,
+            e.sender,
+            e.number_symbol,
+            e.document_date.strftime("%d/%m/%Y"),
+            f"{e.get_doc_type_display()}: {e.summary}",
+            str(e.handler or ""),
+            e.note,
+        ]
+        for e in entries.iterator()
+    )
+    return csv_response(
+        filename=f"so-van-ban-den-{body.pk}.csv", header=INCOMING_COLUMNS, rows=rows
+    )
 
 
 def _note(entry: RegisterEntry) -> str:

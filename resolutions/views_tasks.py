@@ -9,8 +9,6 @@ report land back on the task's page with what was typed kept.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
@@ -19,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ecabinet.csvfile import csv_response
 from ecabinet.errors import Conflict, Invalid, NotFound
 from resolutions import tracking
 from resolutions import tracking_selectors as selectors
@@ -59,45 +58,43 @@ def dashboard(request):
     return render(request, "resolutions/tasks/dashboard.html", context)
 
 
+TASK_COLUMNS = [
+    "Nghị quyết",
+    "Nhiệm vụ",
+    "Cơ quan chủ trì",
+    "Cơ quan phối hợp",
+    "Thời hạn",
+    "Sản phẩm",
+    "Tình trạng",
+    "Quá hạn",
+    "Hoàn thành ngày",
+    "Đúng hạn",
+]
+TASK_STATES = {"assigned": "Đã giao", "in_progress": "Đang thực hiện", "completed": "Hoàn thành"}
+
+
 def _csv(tasks) -> HttpResponse:
-    # UTF-8 with a byte order mark: spreadsheet programs then read Vietnamese correctly.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="nhiem-vu-nghi-quyet.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "Nghị quyết",
-            "Nhiệm vụ",
-            "Cơ quan chủ trì",
-            "Cơ quan phối hợp",
-            "Thời hạn",
-            "Sản phẩm",
-            "Tình trạng",
-            "Quá hạn",
-            "Hoàn thành ngày",
-            "Đúng hạn",
-        ]
-    )
     today = timezone.localdate()
-    states = {"assigned": "Đã giao", "in_progress": "Đang thực hiện", "completed": "Hoàn thành"}
-    for t in tasks.iterator():
-        on_time = t.completed_on_time
-        writer.writerow(
-            [
-                t.resolution.number_symbol or t.resolution.title,
-                t.content,
-                t.lead_agency,
-                t.cooperating_agencies,
-                t.deadline.strftime("%d/%m/%Y") if t.deadline else "",
-                t.expected_output,
-                states.get(t.state, t.state),
-                "Có" if t.is_overdue(today) else "",
-                timezone.localdate(t.completed_at).strftime("%d/%m/%Y") if t.completed_at else "",
-                "" if on_time is None else ("Có" if on_time else "Không"),
-            ]
-        )
-    return response
+    rows = (
+        [
+            t.resolution.number_symbol or t.resolution.title,
+            t.content,
+            t.lead_agency,
+            t.cooperating_agencies,
+            t.deadline.strftime("%d/%m/%Y") if t.deadline else "",
+            t.expected_output,
+            TASK_STATES.get(t.state, t.state),
+            "Có" if t.is_overdue(today) else "",
+            timezone.localdate(t.completed_at).strftime("%d/%m/%Y") if t.completed_at else "",
+            _on_time_word(t.completed_on_time),
+        ]
+        for t in tasks.iterator()
+    )
+    return csv_response(filename="nhiem-vu-nghi-quyet.csv", header=TASK_COLUMNS, rows=rows)
+
+
+def _on_time_word(on_time: bool | None) -> str:
+    return "" if on_time is None else ("Có" if on_time else "Không")
 
 
 @login_required
