@@ -102,6 +102,7 @@ def _recipients(body: Body) -> str:
 def _create(
     *, actor: User, body: Body, title: str, preamble: str, articles: list[str], **source: Any
 ) -> Resolution:
+    """The draft and its articles, audited with where it came from (a meeting or a ballot)."""
     resolution = Resolution.objects.create(
         body=body,
         title=title[:500],
@@ -113,6 +114,14 @@ def _create(
     ResolutionArticle.objects.bulk_create(
         ResolutionArticle(resolution=resolution, number=n, text=text)
         for n, text in enumerate(articles, 1)
+    )
+    origin = {f"{name}_id": obj.pk for name, obj in source.items()}
+    audit.record(
+        actor=actor,
+        action="resolution.drafted",
+        target=resolution,
+        body_id=body.pk,
+        details={**origin, "articles": len(articles)},
     )
     return resolution
 
@@ -176,7 +185,7 @@ def resolution_draft_from_meeting(*, actor: User, meeting: Meeting) -> Resolutio
         f"{meeting.title}, tổ chức ngày {day.day:02d} tháng {day.month:02d} năm {day.year},"
     )
     articles = [*meeting_articles(meeting=meeting), _closing_article(body)]
-    resolution = _create(
+    return _create(
         actor=actor,
         body=body,
         title=title,
@@ -184,14 +193,6 @@ def resolution_draft_from_meeting(*, actor: User, meeting: Meeting) -> Resolutio
         articles=articles,
         meeting=meeting,
     )
-    audit.record(
-        actor=actor,
-        action="resolution.drafted",
-        target=resolution,
-        body_id=body.pk,
-        details={"meeting_id": meeting.pk, "articles": len(articles)},
-    )
-    return resolution
 
 
 def ballot_articles(*, ballot: Ballot) -> list[str]:
@@ -233,7 +234,7 @@ def resolution_draft_from_ballot(*, actor: User, ballot: Ballot) -> Resolution:
         f"{closed.month:02d} năm {closed.year},"
     )
     articles = [*ballot_articles(ballot=ballot), _closing_article(body)]
-    resolution = _create(
+    return _create(
         actor=actor,
         body=body,
         title=title,
@@ -241,14 +242,6 @@ def resolution_draft_from_ballot(*, actor: User, ballot: Ballot) -> Resolution:
         articles=articles,
         ballot=ballot,
     )
-    audit.record(
-        actor=actor,
-        action="resolution.drafted",
-        target=resolution,
-        body_id=body.pk,
-        details={"ballot_id": ballot.pk, "articles": len(articles)},
-    )
-    return resolution
 
 
 # ---- editing -------------------------------------------------------------------------

@@ -52,7 +52,8 @@ def test_the_meeting_s_resolution_is_drafted_from_its_conclusions_and_votes(cabi
     assert "Kết quả biểu quyết (Thông qua dự thảo?): Được thông qua: 4 tán thành" in first
     assert "chịu trách nhiệm thi hành Nghị quyết này" in articles[1][1]
     assert "Căn cứ Luật Tổ chức Chính phủ" in resolution.preamble
-    assert AuditEntry.objects.filter(action="resolution.drafted").count() == 1
+    [drafted] = AuditEntry.objects.filter(action="resolution.drafted")
+    assert drafted.details == {"meeting_id": meeting.pk, "articles": 2}
     with pytest.raises(Conflict, match="already drafted"):
         services.resolution_draft_from_meeting(actor=cabinet.secretary, meeting=meeting)
     assert Resolution.objects.count() == 1
@@ -68,6 +69,9 @@ def test_a_closed_ballot_s_resolution_adopts_it_with_the_tally_in_words(cabinet)
     assert texts[1].startswith("Không thông qua nội dung: Đồng ý thời hạn chia sẻ dữ liệu")
     assert "0 Đồng ý, 4 Không đồng ý, 1 Ý kiến khác" in texts[1]
     assert "phiếu lấy ý kiến về dự thảo Nghị định về dữ liệu" in resolution.preamble
+    [drafted] = AuditEntry.objects.filter(action="resolution.drafted")
+    assert drafted.target_id == str(resolution.pk)
+    assert drafted.details == {"ballot_id": ballot.pk, "articles": 3}
 
 
 def test_an_open_ballot_has_no_resolution_yet(cabinet):
