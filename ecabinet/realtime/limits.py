@@ -6,11 +6,14 @@
 - Rate per person: one socket's bucket does not stop a person who opens twenty. Every
   message of every socket of theirs counts against one window kept in the Django cache
   (Redis when REDIS_URL is set, so all server processes share it; process memory on the
-  embedded default, which serves from one process).
+  embedded default, which serves from one process). While that cache cannot be reached
+  (Redis restarting) the window is not counted: each socket's own bucket still limits
+  it, and the socket, the room's live view, stays open (docs/events.md).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from itertools import accumulate
@@ -18,6 +21,8 @@ from itertools import accumulate
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -50,8 +55,27 @@ def _count(user_id: int) -> int:
         return 1
 
 
+# After a failure the cache is left alone this long: each try at an unreachable Redis
+# costs its client's retries, and every message of every socket would wait for them.
+CACHE_DOWN_SECONDS = 1.0
+_cache_down_until = 0.0
+
+
+def _count_or_none(user_id: int) -> int | None:
+    global _cache_down_until
+    if time.monotonic() < _cache_down_until:
+        return None
+    try:
+        return _count(user_id)
+    except Exception as error:  # the cache's own errors differ by backend (redis-py's here)
+        _cache_down_until = time.monotonic() + CACHE_DOWN_SECONDS
+        logger.warning("the per-person message window is not counted: %r", error)
+        return None
+
+
 async def user_message_allowed(user_id: int) -> bool:
-    """Count one message from this person; False once their window is full."""
+    """Count one message from this person; False once their window is full. True when
+    the window cannot be counted (see above)."""
     # A worker thread, not the event loop: a network cache must not stall other sockets.
-    count = await sync_to_async(_count, thread_sensitive=False)(user_id)
-    return count <= settings.REALTIME_USER_MESSAGES
+    count = await sync_to_async(_count_or_none, thread_sensitive=False)(user_id)
+    return count is None or count <= settings.REALTIME_USER_MESSAGES

@@ -1,4 +1,5 @@
-"""A socket opened while the database cannot be reached is told to try again.
+"""A socket opened while the database or the channel layer cannot be reached is told to
+try again.
 
 Before a consumer runs, Channels' session and auth middleware read the session and the
 user from the database. When that fails (PostgreSQL restarting, a network cut) the
@@ -8,6 +9,10 @@ outside the auth stack, turns exactly that case into what a consumer does for it
 checks: accept, then close with 4503, so the page reconnects with back-off
 (docs/events.md). Anything else, and any failure after the socket was accepted, is left
 to the consumer and to Daphne.
+
+The channel layer's Redis is needed before the consumer runs too: Channels gives each
+socket its channel (a subscription, with the pub/sub layer) and the consumer joins its
+groups while connecting. A Redis restarting is the same case as a database restarting.
 """
 
 from __future__ import annotations
@@ -21,7 +26,22 @@ from ecabinet.realtime.heads import DATABASE_DOWN
 logger = logging.getLogger(__name__)
 
 
+def _layer_down() -> tuple[type[BaseException], ...]:
+    """The errors of a channel layer that cannot be reached (redis-py's own, which are
+    not OSErrors, and the socket's)."""
+    try:
+        from redis import exceptions
+    except ImportError:  # no Redis layer installed: only the socket's own errors
+        return (ConnectionError, TimeoutError)
+    return (exceptions.ConnectionError, exceptions.TimeoutError, ConnectionError, TimeoutError)
+
+
+LAYER_DOWN = _layer_down()
+
+
 class DatabaseOutageSocketMiddleware:
+    """Accept, then close with 4503, a handshake the database or the layer failed."""
+
     def __init__(self, inner: Any) -> None:
         self.inner = inner
 
@@ -36,9 +56,10 @@ class DatabaseOutageSocketMiddleware:
 
         try:
             return await self.inner(scope, receive, watched_send)
-        except DATABASE_DOWN:
+        except (*DATABASE_DOWN, *LAYER_DOWN) as error:
             if accepted:
                 raise
-            logger.warning("socket handshake: the database is unreachable", exc_info=True)
+            what = "the database" if isinstance(error, DATABASE_DOWN) else "the channel layer"
+            logger.warning("socket handshake: %s is unreachable", what, exc_info=True)
             await send({"type": "websocket.accept"})
             await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
