@@ -23,6 +23,7 @@ class Record(models.Model):
         MINUTES = "minutes", _("Minutes")
         BALLOT_REPORT = "ballot_report", _("Ballot report")
         BALLOT_ANSWER = "ballot_answer", _("Signed ballot answer")
+        RESOLUTION = "resolution", _("Resolution")
 
     body = models.ForeignKey(
         Body, on_delete=models.PROTECT, related_name="archive_records", verbose_name=_("body")

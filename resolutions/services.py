@@ -644,7 +644,49 @@ def _signed_store(
             "sha256": signed.sha256,
         },
     )
+    if seal:
+        _archive(actor=actor, resolution=resolution)
     return resolution
+
+
+def _signer_name(signer: User | None) -> str:
+    return (signer.full_name or signer.get_username()) if signer else ""
+
+
+def _archive(*, actor: User, resolution: Resolution) -> None:
+    """File the issued resolution in the archive (inside the sealing step's transaction),
+    where archivists find it by number or words and verify its signatures."""
+    from archive import services as archive_services  # the archive app sits below
+    from documents.text import pdf_text
+
+    version = resolution.current_version
+    with version.file.open("rb") as handle:
+        text = "\n".join(pdf_text(handle.read()))
+    origin = {"meeting_id": resolution.meeting_id} if resolution.meeting_id else {}
+    if resolution.ballot_id:
+        origin = {"ballot_id": resolution.ballot_id}
+    record = archive_services.record_file(
+        actor=actor,
+        body=resolution.body,
+        kind="resolution",
+        title=f"Nghị quyết {resolution.title}",
+        text=f"Nghị quyết {resolution.number_symbol}\n{resolution.title}\n{text}",
+        issued_on=resolution.issued_on or timezone.localdate(resolution.issued_at),
+        version=version,
+        number=resolution.number_symbol,
+        signers=[_signer_name(resolution.signer), resolution.body.name],
+        source_url=f"/resolutions/{resolution.pk}/",
+        meta={"resolution_id": resolution.pk, **origin},
+    )
+    resolution.archive_record_id = record.pk
+    resolution.save(update_fields=["archive_record_id"])
+    audit.record(
+        actor=actor,
+        action="resolution.archived",
+        target=resolution,
+        body_id=resolution.body_id,
+        details={"record_id": record.pk, "sha256": version.sha256},
+    )
 
 
 # ---- cancelling ----------------------------------------------------------------------

@@ -61,7 +61,7 @@ def test_filing_the_same_version_twice_returns_the_first_record_unchanged(cabine
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"kind": "resolution"}, "kind"),
+        ({"kind": "decree"}, "kind"),
         ({"title": "   "}, "title"),
         ({"signers": "Trần Đức Khiêm"}, "signers"),
         ({"other_body": True}, "version"),

@@ -160,7 +160,7 @@ def test_nul_bytes_between_words_read_as_spaces(cabinet, records):
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"kind": "resolution"}, "kind"),
+        ({"kind": "decree"}, "kind"),
         ({"date_from": dt.date(2026, 2, 1), "date_to": dt.date(2026, 1, 1)}, "date_to"),
         ({"page": 0}, "page"),
         ({"per_page": 1000}, "per_page"),

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from archive.models import Record
 from demo.data import PASSWORD
 from demo.seed_minutes import TITLE
 from registers.models import RegisterEntry
@@ -43,6 +44,13 @@ def test_the_demo_has_an_issued_resolution_with_tasks_in_each_state(
     }
     assert TaskReport.objects.filter(task__resolution=resolution).count() == 2
 
+    # The archivist finds it in the archive, without accents.
+    archivist = Client()
+    assert archivist.login(username="luutru", password=PASSWORD)
+    found = archivist.get("/archive/", {"q": "nghi quyet phien hop"}).content.decode()
+    assert f'data-record-id="{resolution.archive_record_id}"' in found
+    assert Record.objects.get(pk=resolution.archive_record_id).kind == "resolution"
+
     received = RegisterEntry.objects.get(number_symbol="1520/BTC-NSNN")
     assert received.sender == "Bộ Tài chính" and received.register.direction == "in"
 
@@ -53,5 +61,6 @@ def test_the_demo_has_an_issued_resolution_with_tasks_in_each_state(
 
     call_command("seed_demo", stdout=io.StringIO())
     assert Resolution.objects.count() == 1
+    assert Record.objects.filter(kind="resolution").count() == 1
     assert RegisterEntry.objects.filter(number_symbol="1520/BTC-NSNN").count() == 1
     assert TaskReport.objects.count() == 2
