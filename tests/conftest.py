@@ -11,6 +11,30 @@ from people.models import Body, Role, User
 from tests.factories import BodyFactory, UserFactory, grant, make_meeting
 
 
+def pytest_configure(config):
+    _emptying_postgres_tables_by_delete()
+
+
+def _emptying_postgres_tables_by_delete() -> None:
+    """Between transactional tests Django empties every table. On PostgreSQL it does so
+    with one TRUNCATE of the eighty tables, which costs 0.6 s (more on a busy machine)
+    for tables that hold a few rows; DELETE costs 0.04 s. Django's foreign keys are
+    deferred on PostgreSQL, so the order does not matter. Sequences are left as TRUNCATE
+    leaves them; when a test asks for them to be reset, Django's own statement runs."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {self.quote_name(t)};" for t in tables]
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # Tests read messages in English (the source language); tests/test_i18n.py checks
