@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from documents.models import DocumentType, DocumentVersion
 from documents.services import document_create
-from documents.text import pdf_text
+from documents.text import version_text
 from ecabinet import audit, dates
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from meetings.access import ensure_can_manage, meeting_access
@@ -427,14 +427,29 @@ def minutes_sign(*, actor: User, minutes: Minutes, step: str, pin: str) -> Minut
             placement=placement,
             reason=REASONS[step],
         )
+    # The archive's text is read before the sealing transaction: pdftotext does not run
+    # under the row lock, and a sealed file that no longer matches its SHA-256 is refused
+    # with its audit entry kept (inside the transaction it would be rolled back with it).
+    text = "\n".join(version_text(actor=actor, version=signed)) if step == "seal" else ""
     return _signed_store(
-        actor=actor, minutes_id=minutes.pk, step=step, source=minutes.current_version, signed=signed
+        actor=actor,
+        minutes_id=minutes.pk,
+        step=step,
+        source=minutes.current_version,
+        signed=signed,
+        archive_text=text,
     )
 
 
 @transaction.atomic
 def _signed_store(
-    *, actor: User, minutes_id: int, step: str, source: DocumentVersion, signed: DocumentVersion
+    *,
+    actor: User,
+    minutes_id: int,
+    step: str,
+    source: DocumentVersion,
+    signed: DocumentVersion,
+    archive_text: str = "",
 ) -> Minutes:
     minutes = _lock(minutes_id)
     if minutes.state != STEPS[step][0] or minutes.current_version_id != source.pk:
@@ -449,7 +464,7 @@ def _signed_store(
         details={"step": step, "version": signed.number, "sha256": signed.sha256},
     )
     if step == "seal":
-        _archive(actor=actor, minutes=minutes)
+        _archive(actor=actor, minutes=minutes, text=archive_text)
         fields += ["archive_record_id", "archived_at"]
     minutes.save(update_fields=fields)
     _alert_signers(minutes, step)
@@ -507,13 +522,12 @@ def _alert_signers(minutes: Minutes, done: str) -> None:
         )
 
 
-def _archive(*, actor: User, minutes: Minutes) -> None:
-    """File the sealed minutes in the archive (inside the sealing step's transaction)."""
+def _archive(*, actor: User, minutes: Minutes, text: str) -> None:
+    """File the sealed minutes in the archive (inside the sealing step's transaction).
+    `text` is the sealed version's, read by version_text before the transaction."""
     from archive import services as archive_services  # the archive app sits below minutes
 
     meeting, version = minutes.meeting, minutes.current_version
-    with version.file.open("rb") as handle:
-        text = "\n".join(pdf_text(handle.read()))
     signers = minutes.facts.get("signers") or {}
     record = archive_services.record_file(
         actor=actor,

@@ -29,6 +29,7 @@ from ballots.selectors import ballot_result
 from circulation.services import circulation_start
 from documents.models import DocumentType, DocumentVersion
 from documents.services import document_create
+from documents.text import version_text
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid
 from meetings.models import Meeting
@@ -608,18 +609,29 @@ def resolution_seal(*, actor: User, resolution: Resolution, pin: str) -> Resolut
             body=resolution.body,
             reason="Đóng dấu số của cơ quan",
         )
+    # The archive's text is read before the sealing transaction: pdftotext does not run
+    # under the row lock, and a sealed file that no longer matches its SHA-256 is refused
+    # with its audit entry kept (inside the transaction it would be rolled back with it).
+    text = "\n".join(version_text(actor=actor, version=signed))
     return _signed_store(
         actor=actor,
         resolution_id=resolution.pk,
         source=resolution.current_version,
         signed=signed,
         seal=True,
+        archive_text=text,
     )
 
 
 @transaction.atomic
 def _signed_store(
-    *, actor: User, resolution_id: int, source: DocumentVersion, signed: DocumentVersion, seal: bool
+    *,
+    actor: User,
+    resolution_id: int,
+    source: DocumentVersion,
+    signed: DocumentVersion,
+    seal: bool,
+    archive_text: str = "",
 ) -> Resolution:
     resolution = _lock(resolution_id)
     needed = Resolution.State.SIGNED if seal else Resolution.State.NUMBERED
@@ -645,7 +657,7 @@ def _signed_store(
         },
     )
     if seal:
-        _archive(actor=actor, resolution=resolution)
+        _archive(actor=actor, resolution=resolution, text=archive_text)
     return resolution
 
 
@@ -653,15 +665,13 @@ def _signer_name(signer: User | None) -> str:
     return (signer.full_name or signer.get_username()) if signer else ""
 
 
-def _archive(*, actor: User, resolution: Resolution) -> None:
+def _archive(*, actor: User, resolution: Resolution, text: str) -> None:
     """File the issued resolution in the archive (inside the sealing step's transaction),
-    where archivists find it by number or words and verify its signatures."""
+    where archivists find it by number or words and verify its signatures. `text` is the
+    sealed version's, read by version_text before the transaction."""
     from archive import services as archive_services  # the archive app sits below
-    from documents.text import pdf_text
 
     version = resolution.current_version
-    with version.file.open("rb") as handle:
-        text = "\n".join(pdf_text(handle.read()))
     origin = {"meeting_id": resolution.meeting_id} if resolution.meeting_id else {}
     if resolution.ballot_id:
         origin = {"ballot_id": resolution.ballot_id}
