@@ -128,6 +128,10 @@ class Counts:
         else:
             self.late += 1
 
+    @property
+    def completed(self) -> int:
+        return self.on_time + self.late
+
 
 def tasks_counts(
     tasks: QuerySet[ResolutionTask], *, today: dt.date | None = None
@@ -151,6 +155,36 @@ def tasks_counts(
         "agencies": sorted(agencies.values(), key=lambda c: c.label.casefold()),
         "resolutions": sorted(resolutions.values(), key=lambda c: c.label),
     }
+
+
+@dataclass
+class ResolutionProgress:
+    tasks: list[ResolutionTask]
+    counts: Counts
+    today: dt.date
+
+
+def resolution_tasks_progress(
+    *, actor: User, resolution: Resolution, today: dt.date | None = None
+) -> ResolutionProgress | None:
+    """The progress of the tasks an issued resolution assigns, for its page: None before
+    it is issued (nothing is followed yet) and for anyone who does not follow the body's
+    tasks on the dashboard. One query for the tasks, however many there are."""
+    if resolution.state != Resolution.State.ISSUED:
+        return None
+    if not can_follow_tasks(user=actor, body_id=resolution.body_id):
+        return None
+    today = today or timezone.localdate()
+    followed = tasks_followed(user=actor, body_id=resolution.body_id)
+    tasks = list(
+        tasks_filter(followed, resolution_id=resolution.pk, today=today)
+        .select_related("article")
+        .order_by("order", "id")  # as the resolution lists them
+    )
+    counts = Counts(label=resolution.number_symbol or resolution.title, key=str(resolution.pk))
+    for task in tasks:
+        counts.add(task, today)
+    return ResolutionProgress(tasks=tasks, counts=counts, today=today)
 
 
 def task_get(*, actor: User, pk: int) -> ResolutionTask:

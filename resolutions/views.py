@@ -30,6 +30,11 @@ from resolutions.forms import (
     articles_split,
 )
 from resolutions.models import Resolution
+from resolutions.tracking_selectors import (
+    followed_body_ids,
+    resolution_tasks_progress,
+    tasks_of_my_agency,
+)
 from signing.forms import PinForm
 
 
@@ -43,8 +48,6 @@ def _refused(form, error: Invalid | Conflict) -> int:
 
 @login_required
 def resolution_list(request):
-    from resolutions.tracking_selectors import followed_body_ids, tasks_of_my_agency
-
     resolutions = selectors.resolutions_visible_to(user=request.user)[:200]
     context = {
         "resolutions": resolutions,
@@ -62,6 +65,7 @@ def _page(request, pk: int, *, status: int = 200, **forms) -> HttpResponse:
         "may": may,
         "articles": resolution.articles.all(),
         "tasks": resolution.tasks.select_related("article"),
+        "progress": resolution_tasks_progress(actor=request.user, resolution=resolution),
         "pin_form": forms.get("pin_form") or PinForm(prefix="sign"),
         "circulate_form": forms.get("circulate_form") or CirculateForm(),
         "cancel_form": forms.get("cancel_form") or CancelForm(),
