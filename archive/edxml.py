@@ -36,6 +36,7 @@ leaves the seal token: `_TokenKey` hands signxml's `sign` call to PKCS#11.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import uuid
 from pathlib import Path
@@ -64,6 +65,7 @@ TYPE_NAMES = {
     Record.Kind.MINUTES: "Biên bản",
     Record.Kind.BALLOT_REPORT: "Báo cáo",
     Record.Kind.BALLOT_ANSWER: "Phiếu lấy ý kiến",
+    Record.Kind.RESOLUTION: "Nghị quyết",
 }
 # DocumentType/Type: 2 is an administrative document (văn bản hành chính).
 ADMINISTRATIVE_TYPE = "2"
@@ -133,6 +135,9 @@ def _capacity(record: Record, index: int) -> str:
         return MINUTES_CAPACITIES[min(index, len(MINUTES_CAPACITIES) - 1)]
     if record.kind == Record.Kind.BALLOT_REPORT:
         return "Văn phòng Chính phủ" if government else f"Văn phòng {body.short_name or body.name}"
+    if record.kind == Record.Kind.RESOLUTION:
+        # "TM. CHÍNH PHỦ / THỦ TƯỚNG": the chair signs on behalf of the body.
+        return f"TM. {body.short_name or body.name}"
     if record.kind == Record.Kind.BALLOT_ANSWER:
         return (
             "Thành viên Chính phủ" if government else f"Thành viên {body.short_name or body.name}"
@@ -180,6 +185,7 @@ def envelope_tree(
     record: Record,
     pdf: bytes,
     to_name: str = "",
+    to_code: str = "",
     due_date=None,
     moment=None,
 ) -> etree._Element:
@@ -198,8 +204,16 @@ def envelope_tree(
     header = _el(envelope, "edXMLHeader")
     message = _el(header, "MessageHeader")
     _organ(message, "From", code=code, organ_name=body.name, in_charge=body.name, place=body.place)
-    # The body's own archive ("Lưu trữ cơ quan") sits inside the body: its code.
-    _organ(message, "To", code=code, organ_name=to_name, in_charge=body.name, place=body.place)
+    # Another agency (`to_code`), or the body's own archive ("Lưu trữ cơ quan"), which
+    # sits inside the body: its code.
+    _organ(
+        message,
+        "To",
+        code=to_code or code,
+        organ_name=to_name,
+        in_charge=to_name if to_code else body.name,
+        place="" if to_code else body.place,
+    )
     code_el = _el(message, "Code")
     _el(code_el, "CodeNumber", code_number)
     _el(code_el, "CodeNotation", code_notation)
@@ -254,7 +268,8 @@ def envelope_tree(
     attachment = _el(_el(root, "AttachmentEncoded"), "Attachment")
     _el(attachment, "ContentType", "application/pdf")
     _el(attachment, "ContentId", content_id)
-    _el(attachment, "Description", f"SHA-256 {record.sha256}")
+    # The bytes sent: a renewed revision's, not always the original's (record.sha256).
+    _el(attachment, "Description", f"SHA-256 {hashlib.sha256(pdf).hexdigest()}")
     _el(attachment, "ContentTransferEncoded", base64.b64encode(pdf).decode("ascii"))
     _el(attachment, "AttachmentName", record.version.original_filename)
     return root
@@ -346,12 +361,15 @@ def envelope_build(
     record: Record,
     pdf: bytes,
     to_name: str = "",
+    to_code: str = "",
     due_date=None,
     seal_pin: str | None = None,
 ) -> bytes:
     """The envelope, signed by the body's seal when its PIN is given or configured
     (ARCHIVE_EDXML_SEAL_PIN) and the body has an active seal; otherwise unsigned."""
-    root = envelope_tree(record=record, pdf=pdf, to_name=to_name, due_date=due_date)
+    root = envelope_tree(
+        record=record, pdf=pdf, to_name=to_name, to_code=to_code, due_date=due_date
+    )
     # Pretty-printed before signing: whitespace added afterwards would break the signature.
     root = etree.fromstring(etree.tostring(root, pretty_print=True))
     pin = seal_pin if seal_pin is not None else getattr(settings, "ARCHIVE_EDXML_SEAL_PIN", "")

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "archive",
     "minutes",
     "registers",
+    "exchange",
     "resolutions",
     "worklist",
     "demo",
@@ -323,6 +324,26 @@ ARCHIVE_EDXML_CONTACTS = {
         "website": "https://chinhphu.vn",
     },
 }
+
+# --- Document exchange between agencies (exchange/; docs/exchange.md) ------------------
+# This system's request key (Ed25519), made on first use; peers add its public half.
+EXCHANGE_KEY_FILE = Path(env_str("EXCHANGE_KEY_FILE", str(VAR_DIR / "exchange" / "key.pem")))
+# The adapter that carries messages: another e-Cabinet over HTTPS, or one of your own.
+EXCHANGE_TRANSPORT = env_str("EXCHANGE_TRANSPORT", "exchange.transport.PeerHttps")
+# Mutual TLS: a client certificate and key (one PEM file); the roots peers' servers chain to.
+EXCHANGE_CLIENT_CERT = env_str("EXCHANGE_CLIENT_CERT")
+EXCHANGE_CA_BUNDLE = env_str("EXCHANGE_CA_BUNDLE")
+EXCHANGE_CONNECT_TIMEOUT = env_int("EXCHANGE_CONNECT_TIMEOUT", 5)
+EXCHANGE_READ_TIMEOUT = env_int("EXCHANGE_READ_TIMEOUT", 60)
+# A message larger than this is refused unread (a package holds its PDF in base64).
+EXCHANGE_MAX_BYTES = env_int("EXCHANGE_MAX_BYTES", 72 * 1024 * 1024)
+# A signed request older or newer than this many seconds is refused (replay).
+EXCHANGE_CLOCK_SKEW = env_int("EXCHANGE_CLOCK_SKEW", 300)
+# After a failed try, wait this long, doubled each time up to the maximum.
+EXCHANGE_RETRY_SECONDS = env_int("EXCHANGE_RETRY_SECONDS", 30)
+EXCHANGE_RETRY_MAX_SECONDS = env_int("EXCHANGE_RETRY_MAX_SECONDS", 3600)
+# A worker that takes a message and dies leaves it due again after this many seconds.
+EXCHANGE_LEASE_SECONDS = env_int("EXCHANGE_LEASE_SECONDS", 120)
 
 # --- Secret votes (voting/secrecy.py; docs/voting.md) ----------------------------
 # Seals secret ballots' choices and keys their tokens; empty means derived from SECRET_KEY.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("archive/", include("archive.urls")),
     path("registers/", include("registers.urls")),
     path("resolutions/", include("resolutions.urls")),
+    path("exchange/", include("exchange.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("ecabinet.audit.urls")),
     path("api/", include("ecabinet.api_urls")),
