@@ -26,6 +26,7 @@ from demo.seed_minutes import seed_minutes
 from demo.seed_resolutions import seed_resolutions
 from meetings import services as meetings
 from meetings.models import AgendaItem, Meeting, Position
+from people.agencies import agency_key
 from people.models import Body, Membership, User
 from people.selectors import body_members
 from people.services import body_create, membership_grant
@@ -100,6 +101,7 @@ def _user(person: Person, password_hash: Callable[[], str], report: SeedReport) 
             "last_name": family,
             "title": person.title,
             "organisation": person.organisation,
+            "organisation_key": agency_key(person.organisation),
             "email": f"{person.username}@{EMAIL_DOMAIN}",
             "password": password_hash,  # a callable: evaluated only when creating
         },

@@ -26,6 +26,11 @@ class EcabinetUserAdmin(UserAdmin):
         (_("Position"), {"fields": ("full_name", "title", "organisation", "email")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        # The worklist matches the organisation by its key: write both together.
+        obj.set_organisation(obj.organisation)
+        super().save_model(request, obj, form, change)
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership

@@ -17,11 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_otp.models import Device
 
+from people.agencies import agency_key
+
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     title = models.CharField(pgettext_lazy("job title", "title"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)  # đơn vị
+    # agency_key(organisation), which the worklist matches against a task's lead agency
+    # in SQL; written with the name (set_organisation). Casefolding may lengthen a name.
+    organisation_key = models.CharField(max_length=600, blank=True, db_index=True, editable=False)
 
     def __str__(self) -> str:
         return self.full_name or self.get_username()
@@ -29,6 +34,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return f"{self.full_name}, {self.title}" if self.title else str(self)
+
+    def set_organisation(self, name: str) -> None:
+        """Every writer of the organisation calls this, so the key never lags the name."""
+        self.organisation = name
+        self.organisation_key = agency_key(name)
 
 
 class Body(models.Model):

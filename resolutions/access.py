@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ecabinet.errors import NotAllowed, NotFound
+from people.agencies import agency_key  # also what reminders and selectors compare with
 from people.models import Role, User
 from people.selectors import user_roles
 from resolutions.models import Resolution
@@ -74,11 +75,6 @@ def ensure_signer(*, user: User, resolution: Resolution) -> None:
 # not exist (404).
 
 TASK_FOLLOWERS = frozenset({Role.CHAIR, Role.SECRETARIAT, Role.AUDITOR})
-
-
-def agency_key(name: str) -> str:
-    """Agencies are typed by hand on both sides: compare them without case or spaces."""
-    return " ".join(name.split()).casefold()
 
 
 def user_agencies(*, user: User, body_id: int) -> frozenset[str]:

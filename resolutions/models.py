@@ -147,6 +147,9 @@ class ResolutionTask(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
     lead_agency = models.CharField(_("lead agency"), max_length=200)
+    # people.agencies.agency_key(lead_agency), matched in SQL against a person's
+    # organisation_key; written with the name by the service.
+    lead_agency_key = models.CharField(max_length=600, db_index=True, editable=False, default="")
     cooperating_agencies = models.CharField(_("cooperating agencies"), max_length=500, blank=True)
     content = models.TextField(_("task"))
     deadline = models.DateField(_("deadline"), null=True, blank=True)

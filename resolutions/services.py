@@ -38,7 +38,7 @@ from people.models import Body, User
 from people.selectors import body_chair, body_symbol
 from registers.services import register_attach_document, register_cancel, register_issue
 from resolutions import pdf
-from resolutions.access import ensure_secretariat, ensure_signer
+from resolutions.access import agency_key, ensure_secretariat, ensure_signer
 from resolutions.models import Resolution, ResolutionArticle, ResolutionTask
 from signing.appearance import Placement
 from signing.models import SignatureKind
@@ -377,6 +377,7 @@ def resolution_update(
             resolution=resolution,
             order=n,
             article=by_number.get(task.pop("article")),
+            lead_agency_key=agency_key(task["lead_agency"]),
             **task,
         )
         for n, task in enumerate(cleaned_tasks, 1)

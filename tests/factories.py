@@ -9,6 +9,7 @@ import factory
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting, Participant
+from people.agencies import agency_key
 from people.models import Body, Membership, Role, User
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
@@ -23,6 +24,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
     title = "Bộ trưởng"
+    organisation = ""
+    # As set_organisation writes it: the worklist matches the organisation by its key.
+    organisation_key = factory.LazyAttribute(lambda o: agency_key(o.organisation))
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.gov.vn")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from people.agencies import agency_key
 from resolutions.models import Resolution, ResolutionTask
 
 AGENCIES = ["Bộ Tài chính", "Bộ Tư pháp", "Bộ Y tế"]
@@ -33,6 +34,7 @@ def add_task(
         resolution=resolution,
         order=resolution.tasks.count(),
         lead_agency=agency,
+        lead_agency_key=agency_key(agency),  # as resolution_update writes it
         cooperating_agencies="Bộ Tư pháp",
         content=content or f"Hoàn thiện dự thảo Nghị định ({agency})",
         deadline=deadline,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from meetings import live as live_services
 from meetings import services as meeting_services
 from meetings.models import Meeting, Participant
+from people.agencies import agency_key
 from people.models import Role, User
 from tests.factories import UserFactory, grant
 from worklist.selectors import work_count, work_for
@@ -35,7 +36,9 @@ def start(cabinet, meeting: Meeting) -> Meeting:
 def deputy_for(cabinet, member: User, username: str = "thutruong") -> User:
     """A deputy minister of the member's own ministry, registered with the body."""
     organisation = "Bộ Tài chính"
-    User.objects.filter(pk=member.pk).update(organisation=organisation)
+    User.objects.filter(pk=member.pk).update(
+        organisation=organisation, organisation_key=agency_key(organisation)
+    )
     member.refresh_from_db()
     deputy = UserFactory(
         username=username, full_name="Lê Văn Phó", title="Thứ trưởng", organisation=organisation
