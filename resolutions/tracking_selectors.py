@@ -62,24 +62,19 @@ def tasks_followed(*, user: User, body_id: int | None = None) -> QuerySet[Resolu
 
 def tasks_of_my_agency(*, user: User) -> QuerySet[ResolutionTask]:
     """The tasks whose lead agency is the person's (or the assisted member's) agency,
-    in every body they serve in. Agencies are compared loosely (agency_key), so the
-    match is made here in Python over the issued tasks of those bodies."""
+    in every body they serve in: the agencies access.user_agencies gives, matched against
+    the key stored with each task (people/agencies.py)."""
     if not user.is_authenticated:
         return ResolutionTask.objects.none()
     bodies = Membership.objects.filter(
         user=user, is_active=True, role__in=[Role.MEMBER, Role.ASSISTANT]
     ).values_list("body_id", flat=True)
-    ids = []
+    mine = Q(pk__in=[])
     for body_id in set(bodies):
         agencies = user_agencies(user=user, body_id=body_id)
-        if not agencies:
-            continue
-        for pk, lead in (
-            _issued().filter(resolution__body_id=body_id).values_list("pk", "lead_agency")
-        ):
-            if agency_key(lead) in agencies:
-                ids.append(pk)
-    return _issued().filter(pk__in=ids)
+        if agencies:
+            mine |= Q(resolution__body_id=body_id, lead_agency_key__in=agencies)
+    return _issued().filter(mine)
 
 
 def tasks_filter(
@@ -93,7 +88,7 @@ def tasks_filter(
 ) -> QuerySet[ResolutionTask]:
     today = today or timezone.localdate()
     if agency:
-        tasks = tasks.filter(lead_agency__iexact=agency.strip())
+        tasks = tasks.filter(lead_agency_key=agency_key(agency))
     if state:
         tasks = tasks.filter(state=state)
     if resolution_id:

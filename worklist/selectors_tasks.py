@@ -2,9 +2,11 @@
 that are due within DUE_WITHIN_DAYS or overdue (resolutions/tracking.py), each a duty
 until its completion is reported.
 
-One query, as every kind of duty: the agency is matched in SQL, ignoring case, against
-the person's organisation (as a member of the resolution's body) or the organisation of
-the member they assist."""
+One query, as every kind of duty: the agency is matched in SQL against the person's
+organisation (as a member of the resolution's body) or the organisation of the member
+they assist, through the keys stored beside the names (people/agencies.py), so a task
+typed "BỘ Y TẾ" or "Bộ  Y tế" is the duty of whoever resolutions/access.py lets report
+on it, on SQLite as on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.agencies import agency_key
 from people.models import Membership, Role, User
 from resolutions.models import Resolution, ResolutionTask, TaskState
 from worklist.duties import Duty, due_words, urgency_of
@@ -30,24 +33,26 @@ def agency_tasks_pending(user: User) -> QuerySet[ResolutionTask]:
         is_active=True,
         role=Role.ASSISTANT,
         body_id=body,
-        assists__organisation__iexact=OuterRef("lead_agency"),
+        assists__organisation_key=OuterRef("lead_agency_key"),
         assists__memberships__body_id=body,
         assists__memberships__role=Role.MEMBER,
         assists__memberships__is_active=True,
     )
     mine = Q(Exists(assisting))
-    organisation = user.organisation.strip()
+    organisation = agency_key(user.organisation)
     if organisation:
         member = Membership.objects.filter(
             user=user, is_active=True, role=Role.MEMBER, body_id=body
         )
-        mine |= Q(lead_agency__iexact=organisation) & Q(Exists(member))
+        mine |= Q(lead_agency_key=organisation) & Q(Exists(member))
     return (
         ResolutionTask.objects.filter(
             mine,
             resolution__state=Resolution.State.ISSUED,
             deadline__lte=soon,
         )
+        # A blank name is nobody's agency (as in access.user_agencies).
+        .exclude(lead_agency_key="")
         .exclude(state=TaskState.COMPLETED)
         .select_related("resolution")
     )
