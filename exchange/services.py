@@ -338,12 +338,23 @@ def _peer_of_request(headers: dict[str, str]) -> tuple[Body, Peer]:
 
 
 def _authenticated(*, headers: dict[str, str], path: str, data: bytes) -> tuple[Body, Peer]:
-    if len(data) > _settings().EXCHANGE_MAX_BYTES:
-        raise wire.Refused(_("The message is too large."), status=413)
-    body, peer = _peer_of_request(headers)
-    wire.request_check(
-        public_pem=peer.public_key, headers=headers, path=path, body=data, now=timezone.now()
-    )
+    """The body addressed and the peer that signed the request. A request that proves
+    nothing is logged, not audited: nobody can fill the audit trail from outside."""
+    try:
+        if len(data) > _settings().EXCHANGE_MAX_BYTES:
+            raise wire.Refused(_("The message is too large."), status=413)
+        body, peer = _peer_of_request(headers)
+        wire.request_check(
+            public_pem=peer.public_key, headers=headers, path=path, body=data, now=timezone.now()
+        )
+    except wire.Refused as refusal:
+        log.warning(
+            "exchange: request to %s from %r refused: %s",
+            path,
+            headers.get(wire.HEADER_FROM, "")[:20],
+            refusal.reason,
+        )
+        raise
     return body, peer
 
 
