@@ -22,6 +22,11 @@ HANDSHAKES_AT_ONCE = 25
 # The production layout (nginx in front of several Daphnes) shares one PostgreSQL
 # database between processes: this one unless BENCH_DATABASE_URL names another.
 PROXY_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ecabinet_bench"
+# How long a process has after SIGTERM before SIGKILL. Daphne does not exit on SIGTERM
+# while an HTTP request is in flight: the request's thread waits in asgiref's AsyncToSync
+# for the loop that has stopped, and Python joins that thread at exit. Waiting longer
+# only adds to every test that runs a real Daphne.
+STOP_WITHIN = 3.0
 
 
 def free_port() -> int:
@@ -59,7 +64,7 @@ def process(args: list[str], env: dict[str, str], log: Path):
         finally:
             proc.terminate()
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=STOP_WITHIN)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()  # reap it: a process left running warns when it is collected
