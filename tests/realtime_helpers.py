@@ -1,9 +1,12 @@
-"""A meeting socket that has said hello and is ready, for the real-time tests."""
+"""A meeting socket that has said hello and is ready, and a signed-in session cookie, for
+the real-time tests."""
 
 from __future__ import annotations
 
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
 
 from meetings.routing import websocket_urlpatterns
 
@@ -21,3 +24,13 @@ async def ready_socket(user, meeting_id):
     while (frame := await communicator.receive_json_from(timeout=5))["type"] != "ready":
         pass
     return communicator, frame["seq"]
+
+
+def session_cookie(user) -> bytes:
+    """The `Cookie` header of a browser signed in as `user`, for a handshake through the
+    whole server stack. Sync: it writes the session, so async callers wrap it in
+    `database_sync_to_async`."""
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}".encode()

@@ -38,7 +38,7 @@ from django.db import connection
 from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
-from bench.common import free_port
+from bench.common import free_port, production_layout
 from tests.test_realtime_stale_redis import OwnRedis
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +158,6 @@ def stack(own_postgres, own_redis):
     """scripts/prod-local.sh (2 Daphnes, migrated, no sweeps, no demo) on the test's
     own PostgreSQL and Redis; yields (base URL, run directory, environment)."""
     work = Path(tempfile.mkdtemp(prefix="ecabinet-faults-"))
-    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ecabinet.settings",
@@ -167,43 +166,12 @@ def stack(own_postgres, own_redis):
         "REDIS_PREFIX": "faults",
         "ECABINET_VAR_DIR": str(work / "var"),
         "LOG_LEVEL": "WARNING",
-        "PORT": str(port),
-        "DAPHNES": "2",
-        "RUN_DIR": str(work / "run"),
-        "SWEEPS": "0",
-        "DEMO": "0",
-        "PREPARE": "1",
-        "PY": PY,
     }
     env.pop("CACHE_REDIS_URL", None)
-    log_path = work / "prod-local.log"
-    log = log_path.open("wb")
-    script = subprocess.Popen(  # noqa: S603
-        ["bash", "scripts/prod-local.sh"],  # noqa: S607
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: nginx and every Daphne
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while not _healthy(f"{base}/healthz"):
-            if script.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                raise RuntimeError(f"prod-local did not start:\n{log_path.read_text()}")
-            time.sleep(0.3)
-        yield base, work / "run", env
+        with production_layout(env, work, daphnes=2) as port:
+            yield f"http://127.0.0.1:{port}", work / "prod-local", env
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(script.pid, signal.SIGTERM)
-        try:
-            script.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(script.pid, signal.SIGKILL)
-            script.wait()
-        log.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -22,11 +21,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from websockets.sync.client import connect
 
-from bench.common import free_port, session_keys
+from bench.common import production_layout, session_keys
 from ecabinet.realtime.events import last_seq, publish
 from meetings.events import AgendaChanged
 
-ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 pytestmark = [
@@ -50,52 +48,17 @@ def _get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
 
 @pytest.fixture
 def layout(tmp_path):
+    """scripts/prod-local.sh with two Daphnes on the test database and the test's Redis;
+    yields (base URL, run directory)."""
     db = connection.settings_dict
-    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": os.environ["REDIS_URL"],
         "REDIS_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
-        "PORT": str(port),
-        "DAPHNES": "2",
-        "RUN_DIR": str(tmp_path / "run"),
-        "SWEEPS": "0",
-        "DEMO": "0",
-        "PREPARE": "1",
-        "PY": str(ROOT / ".venv" / "bin" / "python"),
     }
-    log = open(tmp_path / "prod-local.log", "wb")  # noqa: SIM115 (closed below)
-    script = subprocess.Popen(  # noqa: S603
-        ["bash", "scripts/prod-local.sh"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if script.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                raise RuntimeError((tmp_path / "prod-local.log").read_text())
-            time.sleep(0.3)
-        yield base, tmp_path / "run"
-    finally:
-        os.killpg(script.pid, signal.SIGTERM)
-        try:
-            script.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(script.pid, signal.SIGKILL)
-            script.wait()
-        log.close()
+    with production_layout(env, tmp_path, daphnes=2) as port:
+        yield f"http://127.0.0.1:{port}", tmp_path / "prod-local"
 
 
 def _upstreams(run: Path) -> list[str]:

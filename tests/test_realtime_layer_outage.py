@@ -12,11 +12,10 @@ import socket
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from ecabinet.asgi import application  # set up before the tests: it configures logging
 from tests.factories import make_meeting
-from tests.realtime_helpers import ready_socket
+from tests.realtime_helpers import ready_socket, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,16 +57,8 @@ async def test_an_open_socket_keeps_answering_while_the_rate_window_cannot_be_co
 async def test_a_handshake_while_the_layer_s_redis_is_down_is_accepted_then_closed_4503(
     cabinet, live, settings, dead_redis, caplog
 ):
-    def session_cookie():
-        client = Client()
-        client.force_login(cabinet.minister)
-        return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-    cookie = await database_sync_to_async(session_cookie)()
-    headers = [
-        (b"origin", b"http://testserver"),
-        (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
-    ]
+    cookie = await database_sync_to_async(session_cookie)(cabinet.minister)
+    headers = [(b"origin", b"http://testserver"), (b"cookie", cookie)]
     healthy = settings.CHANNEL_LAYERS
     settings.CHANNEL_LAYERS = {
         "default": {

@@ -12,10 +12,8 @@ import redis.exceptions
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError
-from django.test import Client
 
 from ecabinet.asgi import application  # set up before the tests: it configures logging
 from ecabinet.realtime import heads, sender
@@ -23,7 +21,7 @@ from ecabinet.realtime.events import last_seq
 from meetings import consumers as meeting_consumers
 from meetings import services
 from tests.factories import make_meeting
-from tests.realtime_helpers import ready_socket
+from tests.realtime_helpers import ready_socket, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -164,21 +162,13 @@ async def test_a_handshake_during_a_database_outage_is_accepted_then_closed_4503
     # any consumer runs, so that is where an outage meets a tablet that reconnects. The
     # page must learn "try again" (4503), not see an HTTP 500 that looks like a dropped
     # network.
-    def session_cookie():
-        client = Client()
-        client.force_login(cabinet.minister)
-        return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-    cookie = await database_sync_to_async(session_cookie)()
+    cookie = await database_sync_to_async(session_cookie)(cabinet.minister)
 
     def unreachable(self):
         raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
 
     monkeypatch.setattr(SessionStore, "_get_session_from_db", unreachable)
-    headers = [
-        (b"origin", b"http://testserver"),
-        (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
-    ]
+    headers = [(b"origin", b"http://testserver"), (b"cookie", cookie)]
     page = WebsocketCommunicator(application, f"/ws/meetings/{live.pk}/", headers=headers)
     with caplog.at_level(logging.WARNING, logger="ecabinet.realtime.outage"):
         connected, _ = await page.connect(timeout=5)

@@ -10,16 +10,15 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
-from django.test import Client
 
 from ecabinet.realtime import commands
 from ecabinet.realtime.limits import rate_key
 from meetings.models import Position
 from meetings.routing import websocket_urlpatterns
 from tests.factories import make_meeting
+from tests.realtime_helpers import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 APP = URLRouter(websocket_urlpatterns)
@@ -191,12 +190,6 @@ async def test_a_client_id_is_bound_to_the_command_it_first_named(cabinet, live)
 # --- Refusals the page can read --------------------------------------------------------
 
 
-def _session_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-
-
 async def test_a_refused_connection_is_accepted_then_closed_with_its_code(cabinet, live):
     # Through the whole server stack (origin check, session cookie): a refusal before the
     # handshake is an HTTP 403, which a browser reports only as 1006.
@@ -205,8 +198,7 @@ async def test_a_refused_connection_is_accepted_then_closed_with_its_code(cabine
     for who, code in ((None, 4401), (cabinet.outsider, 4403)):
         headers = [(b"origin", b"http://testserver")]
         if who is not None:
-            cookie = await database_sync_to_async(_session_cookie)(who)
-            headers.append((b"cookie", cookie.encode()))
+            headers.append((b"cookie", await database_sync_to_async(session_cookie)(who)))
         communicator = await connect(None, live.pk, app=application, headers=headers)
         closed = await communicator.receive_output(timeout=5)
         assert closed == {"type": "websocket.close", "code": code}
