@@ -328,25 +328,26 @@ def _chain(key) -> list[x509.Certificate]:
     return certs
 
 
-def envelope_sign(root: etree._Element, *, body: Body, pin: str) -> etree._Element:
+def envelope_sign(root: etree._Element, *, body: Body, pin: str, actor=None) -> etree._Element:
     """Sign the envelope (XAdES, enveloped) with the body's seal on its token; the
-    signature goes at the end of edXMLHeader."""
+    signature goes at the end of edXMLHeader. With an `actor` (a person sending it) the
+    seal's rules apply as on a PDF: the secretariat only, the PIN counted against the
+    key's attempts (signing.services.seal_use); without, the server's own use (an
+    archive export under ARCHIVE_EDXML_SEAL_PIN)."""
     from signxml.xades import XAdESDataObjectFormat, XAdESSigner
 
     from signing import tokens
 
-    key = _seal_key(body)
-    if key is None:
-        raise tokens.TokenMissing(f"{body.name} has no active seal")
-    chain = _chain(key)
     header = root.find(f"{{{NS}}}edXMLEnvelope/{{{NS}}}edXMLHeader")
-    etree.SubElement(header, f"{{{DS}}}Signature", Id="placeholder", nsmap={"ds": DS})
     signer = XAdESSigner(
         data_object_format=XAdESDataObjectFormat(
             Description="edXML QCVN 102:2016", MimeType="application/xml"
         )
     )
-    with tokens.session(key.token_label, pin) as sess:
+
+    def use(sess, key):
+        chain = _chain(key)
+        etree.SubElement(header, f"{{{DS}}}Signature", Id="placeholder", nsmap={"ds": DS})
         token_key = sess.get_key(object_class=ObjectClass.PRIVATE_KEY, label=key.key_label)
         return signer.sign(
             root,
@@ -354,6 +355,16 @@ def envelope_sign(root: etree._Element, *, body: Body, pin: str) -> etree._Eleme
             cert=chain,
             always_add_key_value=False,
         )
+
+    if actor is not None:
+        from signing.services import seal_use
+
+        return seal_use(actor=actor, body=body, pin=pin, use=use)
+    key = _seal_key(body)
+    if key is None:
+        raise tokens.TokenMissing(f"{body.name} has no active seal")
+    with tokens.session(key.token_label, pin) as sess:
+        return use(sess, key)
 
 
 def envelope_build(
@@ -364,6 +375,7 @@ def envelope_build(
     to_code: str = "",
     due_date=None,
     seal_pin: str | None = None,
+    actor=None,
 ) -> bytes:
     """The envelope, signed by the body's seal when its PIN is given or configured
     (ARCHIVE_EDXML_SEAL_PIN) and the body has an active seal; otherwise unsigned."""
@@ -377,7 +389,7 @@ def envelope_build(
         from signing import tokens
 
         try:
-            root = envelope_sign(root, body=record.body, pin=pin)
+            root = envelope_sign(root, body=record.body, pin=pin, actor=actor)
         except (tokens.TokenError, pkcs11.PKCS11Error) as exc:
             message = _("The agency's seal could not sign the edXML envelope: %(reason)s")
             raise Conflict(message % {"reason": exc}) from exc

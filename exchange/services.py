@@ -111,6 +111,7 @@ def dispatch_create(
     A peer the document was already sent to is not sent it again."""
     from archive.edxml import envelope_build
     from archive.services import record_read
+    from signing.selectors import seal_key_of_body
 
     ensure_can_register(user=actor, body=record.body)
     peers = list(peers)
@@ -124,13 +125,20 @@ def dispatch_create(
     if not pin:
         message = _("Enter the seal's PIN.")
         raise Invalid(message, fields={"pin": [message]})
+    if seal_key_of_body(record.body) is None:
+        raise Conflict(_("The body has no seal to sign the packages with."))
     pdf = record_read(actor=actor, record=record, purpose="exchange")
     packages = []
     for peer in peers:
         if Dispatch.objects.filter(peer=peer, record=record).exists():
             continue
         data = envelope_build(
-            record=record, pdf=pdf, to_name=peer.name, to_code=peer.code, seal_pin=pin
+            record=record,
+            pdf=pdf,
+            to_name=peer.name,
+            to_code=peer.code,
+            seal_pin=pin,
+            actor=actor,
         )
         packages.append((peer, data))
     return _dispatch_store(actor=actor, record=record, packages=packages)
@@ -575,3 +583,20 @@ def incoming_progress(*, actor: User, incoming: Incoming, state: str) -> Incomin
     audit.record(actor=actor, action=f"exchange.{state}", target=incoming, body_id=incoming.body_id)
     _status_queue(incoming, INCOMING_STATUS[state], actor=actor)
     return incoming
+
+
+def incoming_pdf_read(*, actor: User, incoming: Incoming) -> bytes:
+    """The received PDF, checked against the SHA-256 it arrived with (the caller checked
+    that `actor` may see it: exchange.selectors.incoming_get)."""
+    with incoming.pdf.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != incoming.pdf_sha256:
+        with transaction.atomic():
+            audit.record(
+                actor=actor,
+                action="exchange.integrity_failed",
+                target=incoming,
+                body_id=incoming.body_id,
+            )
+        raise Conflict(_("The stored file does not match its fingerprint; it has been reported."))
+    return data

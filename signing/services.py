@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import aiohttp
 from asn1crypto import x509 as asn1_x509
@@ -50,6 +51,9 @@ class _NamedBytes(io.BytesIO):
 class _Existing:
     kinds: list[str]
     fingerprints: set[str]
+
+
+T = TypeVar("T")
 
 
 def _existing_signatures(data: bytes) -> _Existing:
@@ -310,6 +314,35 @@ def version_sign(
     for hook in _signed_hooks:
         hook(actor=actor, version=version, signed=stored, kind=kind)
     return stored
+
+
+def seal_use(*, actor: User, body: Body, pin: str, use: Callable[[Any, SigningKey], T]) -> T:
+    """Let the body's seal sign something other than a PDF (an edXML package): the same
+    rules as a seal on a PDF (the secretariat only, an active and unlocked key), and the
+    PIN counted against the key's attempts. `use(session, key)` signs inside the token's
+    session; it raises tokens.WrongPin for a PIN the token refused."""
+    key = _key_for(actor=actor, kind=SignatureKind.SEAL, body=body, key=None)
+    _check_key_usable(key)
+    if not pin:
+        raise Invalid(_("Enter your PIN."), fields={"pin": [_("Enter your PIN.")]})
+    _pin_attempt_claim(key=key)
+    try:
+        with tokens.session(key.token_label, pin) as session:
+            result = use(session, key)
+    except tokens.WrongPin:
+        raise _wrong_pin_error(_pin_failed(actor=actor, key_id=key.pk)) from None
+    except BaseException as exc:
+        _pin_attempt_settle(key_id=key.pk)
+        conflict = _conflict_for(exc)
+        if conflict is None:
+            raise
+        raise conflict from exc
+    # The PIN was right: its attempt is settled and the wrong PINs in a row start again.
+    with transaction.atomic():
+        SigningKey.objects.filter(pk=key.pk, pin_checks_pending__gt=0).update(
+            pin_checks_pending=F("pin_checks_pending") - 1, failed_attempts=0
+        )
+    return result
 
 
 # Apps above signing whose documents are signed through the generic signing pages learn

@@ -74,9 +74,12 @@ def test_an_issued_resolution_is_sent_received_registered_assigned_and_completed
     )
     assert (dispatch.state, dispatch.number_symbol) == ("queued", "01/NQ-CP")
     # Sent again: the peer already has it, nothing more is queued.
-    assert services.dispatch_create(
-        actor=cabinet.secretary, record=record, peers=[linked.to_ministry], pin=SEAL_PIN
-    ) == []
+    assert (
+        services.dispatch_create(
+            actor=cabinet.secretary, record=record, peers=[linked.to_ministry], pin=SEAL_PIN
+        )
+        == []
+    )
 
     assert services.outbox_run() == {"sent": 1, "refused": 0, "failed": 0}
     dispatch.refresh_from_db()
