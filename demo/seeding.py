@@ -22,6 +22,7 @@ from demo.data import BODIES, EMAIL_DOMAIN, PASSWORD, BodySpec, ItemSpec, Meetin
 from demo.papers import Period, paper_pdf
 from demo.seed_ballots import seed_ballots, seed_closed_ballot
 from demo.seed_drafts import seed_drafts
+from demo.seed_exchange import seed_exchange
 from demo.seed_minutes import seed_minutes
 from demo.seed_resolutions import seed_resolutions
 from meetings import services as meetings
@@ -70,6 +71,7 @@ def seed_demo(*, today: dt.date | None = None) -> SeedReport:
     report.meetings_created += ["written ballot"] if seed_ballots() else []
     report.meetings_created += ["signed minutes"] if seed_minutes() else []
     report.meetings_created += ["issued resolution"] if seed_resolutions(today=today) else []
+    report.meetings_created += ["resolution sent to two ministries"] if seed_exchange() else []
     return report
 
 

@@ -54,3 +54,25 @@ class PeerHttps:
 
 def transport() -> Transport:
     return import_string(settings.EXCHANGE_TRANSPORT)()
+
+
+class SameInstance:
+    """For peers served by this same deployment (a ministry's body beside the Government's
+    on one e-Cabinet): the message goes to the inbox's own services without the network,
+    with the same signed headers and the same checks as over HTTPS."""
+
+    def post(self, *, url: str, body: bytes, headers: dict[str, str]) -> Reply:
+        from urllib.parse import urlsplit
+
+        from exchange import services, wire
+
+        path = urlsplit(url).path
+        receive = services.package_receive if path.endswith("/packages") else None
+        try:
+            if receive is not None:
+                _incoming, new = receive(headers=headers, path=path, data=body)
+                return Reply(202 if new else 200, b"")
+            services.status_receive(headers=headers, path=path, data=body)
+        except wire.Refused as refusal:
+            return Reply(refusal.status, refusal.reason.encode())
+        return Reply(204, b"")

@@ -41,6 +41,8 @@ def _test_settings(settings, tmp_path):
     # that a visitor who asks for nothing gets Vietnamese.
     settings.LANGUAGE_CODE = "en"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The exchange's request key is made on first use: one per test, never the var one's.
+    settings.EXCHANGE_KEY_FILE = tmp_path / "exchange" / "key.pem"
     # WhiteNoise warns about a missing STATIC_ROOT; pages find files through the finders.
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()

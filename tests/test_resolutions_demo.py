@@ -14,6 +14,7 @@ from django.test import Client
 from archive.models import Record
 from demo.data import PASSWORD
 from demo.seed_minutes import TITLE
+from exchange.models import Dispatch
 from registers.models import RegisterEntry
 from resolutions.models import Resolution, TaskReport
 from tests import pki_fixtures
@@ -54,6 +55,22 @@ def test_the_demo_has_an_issued_resolution_with_tasks_in_each_state(
     received = RegisterEntry.objects.get(number_symbol="1520/BTC-NSNN")
     assert received.sender == "Bộ Tài chính" and received.register.direction == "in"
 
+    # Sent over the exchange to two ministries, each at its own step.
+    dispatches = Dispatch.objects.filter(record_id=resolution.archive_record_id)
+    assert dict(dispatches.values_list("peer__name", "status")) == {
+        "Bộ Y tế": "06",
+        "Bộ Tài chính": "03",
+    }
+    assert set(dispatches.values_list("state", flat=True)) == {"delivered"}
+    secretariat = Client()
+    assert secretariat.login(username="vpcp", password=PASSWORD)
+    page = secretariat.get(f"/resolutions/{resolution.pk}/").content.decode()
+    assert page.count('data-testid="exchange-recipient"') == 2
+    clerk = Client()
+    assert clerk.login(username="vanthu.byt", password=PASSWORD)
+    listing = clerk.get("/exchange/incoming/").content.decode()
+    assert resolution.number_symbol in listing and 'data-state="completed"' in listing
+
     # The lead agency's minister sees the task due in two days on the home page.
     client = Client()
     assert client.login(username="bt.congan", password=PASSWORD)
@@ -64,3 +81,4 @@ def test_the_demo_has_an_issued_resolution_with_tasks_in_each_state(
     assert Record.objects.filter(kind="resolution").count() == 1
     assert RegisterEntry.objects.filter(number_symbol="1520/BTC-NSNN").count() == 1
     assert TaskReport.objects.count() == 2
+    assert Dispatch.objects.count() == 2
