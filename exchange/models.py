@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archive.models import Record
 from people.models import Body
@@ -30,12 +31,12 @@ class Status(models.TextChoices):
     """What the recipient has done with a document, in the order it happens. The two-digit
     codes are what the status message carries (docs/exchange.md)."""
 
-    RECEIVED = "01", _("Received")
-    REFUSED = "02", _("Refused")
-    REGISTERED = "03", _("Registered")
-    ASSIGNED = "04", _("Assigned")
-    PROCESSING = "05", _("Being processed")
-    COMPLETED = "06", _("Completed")
+    RECEIVED = "01", pgettext_lazy("exchange status", "Received")
+    REFUSED = "02", pgettext_lazy("exchange status", "Refused")
+    REGISTERED = "03", pgettext_lazy("exchange status", "Registered")
+    ASSIGNED = "04", pgettext_lazy("exchange status", "Assigned")
+    PROCESSING = "05", pgettext_lazy("exchange status", "Being processed")
+    COMPLETED = "06", pgettext_lazy("exchange status", "Completed")
 
 
 # A later status never gives way to an earlier one that arrives late.
@@ -58,8 +59,9 @@ class Peer(models.Model):
     inbox_url = models.URLField(_("inbox address"), max_length=300)
     # Ed25519, PEM: every request the peer makes is signed with its private half.
     public_key = models.TextField(_("request key"))
-    # PEM certificates its seal and its signers chain to.
-    seal_roots = models.TextField(_("trusted roots of its seal"))
+    # PEM certificates its seal and its signers chain to; empty for a peer that only
+    # answers (its packages are refused until its roots are known).
+    seal_roots = models.TextField(_("trusted roots of its seal"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -87,9 +89,9 @@ class Outbox(models.Model):
 
 class Dispatch(Outbox):
     class State(models.TextChoices):
-        QUEUED = "queued", _("Waiting to be sent")
-        DELIVERED = "delivered", _("Delivered")
-        REFUSED = "refused", _("Refused")
+        QUEUED = "queued", pgettext_lazy("exchange status", "Waiting to be sent")
+        DELIVERED = "delivered", pgettext_lazy("exchange status", "Delivered")
+        REFUSED = "refused", pgettext_lazy("exchange status", "Refused")
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
     peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="dispatches")
@@ -122,11 +124,11 @@ class Dispatch(Outbox):
 
 class Incoming(models.Model):
     class State(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        REGISTERED = "registered", _("Registered")
-        ASSIGNED = "assigned", _("Assigned")
-        PROCESSING = "processing", _("Being processed")
-        COMPLETED = "completed", _("Completed")
+        RECEIVED = "received", pgettext_lazy("exchange status", "Received")
+        REGISTERED = "registered", pgettext_lazy("exchange status", "Registered")
+        ASSIGNED = "assigned", pgettext_lazy("exchange status", "Assigned")
+        PROCESSING = "processing", pgettext_lazy("exchange status", "Being processed")
+        COMPLETED = "completed", pgettext_lazy("exchange status", "Completed")
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
     sender = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="incoming")

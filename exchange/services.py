@@ -87,7 +87,7 @@ def peer_save(
         serialization.load_pem_public_key(peer.public_key.encode())
     except (ValidationError, ValueError) as exc:
         raise Invalid(_("The peer's details are not valid: %(why)s") % {"why": exc}) from None
-    if "BEGIN CERTIFICATE" not in peer.seal_roots:
+    if peer.seal_roots and "BEGIN CERTIFICATE" not in peer.seal_roots:
         raise Invalid(_("Give the certificates the peer's seal chains to (PEM)."))
     created = peer.pk is None
     peer.save()
@@ -385,6 +385,8 @@ def package_receive(*, headers: dict[str, str], path: str, data: bytes) -> tuple
                 % {"id": package.document_id},
                 status=409,
             )
+        if not peer.seal_roots:
+            raise wire.Refused(_("This agency holds no trusted roots for the sender's seal."))
         wire.package_check_signatures(data, package, roots_pem=peer.seal_roots)
         return _incoming_store(body=body, peer=peer, package=package, data=data, sha256=sha256)
     except wire.Refused as refusal:

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='agency')),
                 ('inbox_url', models.URLField(max_length=300, verbose_name='inbox address')),
                 ('public_key', models.TextField(verbose_name='request key')),
-                ('seal_roots', models.TextField(verbose_name='trusted roots of its seal')),
+                ('seal_roots', models.TextField(blank=True, verbose_name='trusted roots of its seal')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='peers', to='people.body', verbose_name='body')),
