@@ -9,8 +9,11 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from lxml import etree
 
+from archive.edxml import schema
 from ecabinet.audit.models import AuditEntry
 from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange import services
@@ -73,6 +76,11 @@ def test_an_issued_resolution_is_sent_received_registered_assigned_and_completed
         actor=cabinet.secretary, record=record, peers=[linked.to_ministry], pin=SEAL_PIN
     )
     assert (dispatch.state, dispatch.number_symbol) == ("queued", "01/NQ-CP")
+    # What goes out follows the standard's schema, addressed to the ministry.
+    with dispatch.package.open("rb") as handle:
+        package = etree.fromstring(handle.read())
+    assert schema().validate(package), schema().error_log
+    assert package.findtext(".//{*}To/{*}OrganId") == MINISTRY_CODE
     # Sent again: the peer already has it, nothing more is queued.
     assert (
         services.dispatch_create(
@@ -127,6 +135,14 @@ def test_an_issued_resolution_is_sent_received_registered_assigned_and_completed
     # Every status message went once; a run with nothing due sends nothing.
     assert StatusOut.objects.filter(sent_at__isnull=True).count() == 0
     assert services.outbox_run() == {"sent": 0, "refused": 0, "failed": 0}
+    # The sender's page shows the recipient at its last step, and every step.
+    secretary = Client()
+    secretary.force_login(cabinet.secretary)
+    page = secretary.get(record.source_url).content.decode()
+    assert f'data-code="{MINISTRY_CODE}" data-state="delivered" data-status="06"' in page
+    for label in ("Received", "Registered", "Assigned", "Being processed", "Completed"):
+        assert label in page, label
+    assert "Lê Văn Thư" in page
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"exchange.sent", "exchange.received", "exchange.assigned"} <= actions
     assert {"exchange.status_received", "exchange.completed", "register.received"} <= actions
