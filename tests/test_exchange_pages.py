@@ -118,3 +118,37 @@ def test_the_ministry_registers_assigns_and_completes_what_arrived_on_its_pages(
     assert bad.status_code == 422
     codes = list(StatusOut.objects.order_by("created_at").values_list("code", flat=True))
     assert codes == ["01", "03", "04", "05", "06"]
+
+
+def test_what_arrived_is_a_duty_of_the_clerk_then_of_the_handler_until_completed(cabinet, setup):
+    from exchange import services
+    from worklist.selectors import work_count, work_for
+
+    linked, record = setup
+    ministry = linked.ministry
+
+    def kinds(user) -> list[str]:
+        return [d.kind for d in work_for(user=user) if d.kind.startswith("exchange_")]
+
+    assert kinds(ministry.clerk) == []
+    assert _post(_package(record)).status_code == 202
+    incoming = Incoming.objects.get()
+    assert kinds(ministry.clerk) == ["exchange_register"]
+    [duty] = [d for d in work_for(user=ministry.clerk) if d.kind == "exchange_register"]
+    assert duty.url == f"/exchange/incoming/{incoming.pk}/"
+    assert "Văn phòng Chính phủ" in duty.detail
+    assert kinds(cabinet.secretary) == []  # the sender's secretariat has nothing to do here
+    before = work_count(user=ministry.clerk)
+
+    incoming = services.incoming_register(actor=ministry.clerk, incoming=incoming)
+    assert kinds(ministry.clerk) == ["exchange_register"]  # registered, still to assign
+    services.incoming_assign(actor=ministry.clerk, incoming=incoming, handler=ministry.handler)
+    assert kinds(ministry.clerk) == []
+    assert work_count(user=ministry.clerk) == before - 1
+    assert kinds(ministry.handler) == ["exchange_handle"]
+    services.incoming_progress(actor=ministry.handler, incoming=incoming, state="processing")
+    assert kinds(ministry.handler) == ["exchange_handle"]
+    services.incoming_progress(actor=ministry.handler, incoming=incoming, state="completed")
+    assert kinds(ministry.handler) == []
+    home = _client(ministry.handler).get("/").content.decode()
+    assert 'data-kind="exchange_handle"' not in home

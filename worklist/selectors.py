@@ -16,6 +16,7 @@ from meetings.selectors import meetings_visible_to
 from people.models import Role, User
 from people.selectors import user_bodies, user_roles
 from worklist import selectors_blocked as blocked
+from worklist import selectors_exchange as exchange
 from worklist import selectors_meetings as meetings
 from worklist import selectors_papers as papers
 from worklist import selectors_reading as reading
@@ -36,6 +37,14 @@ KINDS: tuple[DutyKind, ...] = (
     DutyKind("minutes_waiting", blocked.minutes_waiting_pending, blocked.minutes_waiting_build),
     DutyKind("draft_waiting", blocked.drafts_waiting_pending, blocked.drafts_waiting_build),
     DutyKind("resolution_task", tasks.agency_tasks_pending, tasks.agency_tasks_build),
+    DutyKind(
+        "exchange_register",
+        exchange.incoming_to_register_pending,
+        exchange.incoming_to_register_build,
+    ),
+    DutyKind(
+        "exchange_handle", exchange.incoming_to_handle_pending, exchange.incoming_to_handle_build
+    ),
 )
 
 
