@@ -72,3 +72,16 @@ def incoming_permissions(*, actor: User, incoming: Incoming) -> dict[str, bool]:
         "process": handler and state == Incoming.State.ASSIGNED,
         "complete": handler and state in (Incoming.State.ASSIGNED, Incoming.State.PROCESSING),
     }
+
+
+def received_from_agency(*, body_id: int, key: str) -> list[Incoming]:
+    """What the body received from the peer whose name is the agency `key` names
+    (people.agencies.agency_key), newest first."""
+    from people.agencies import agency_key
+
+    peers = [p.pk for p in Peer.objects.filter(body_id=body_id) if agency_key(p.name) == key]
+    if not key or not peers:
+        return []
+    return list(
+        Incoming.objects.filter(body_id=body_id, sender_id__in=peers).order_by("-received_at")[:50]
+    )

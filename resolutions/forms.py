@@ -72,6 +72,23 @@ class TaskReportForm(forms.Form):
         required=False,
         widget=LimitedFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+    incoming = forms.TypedChoiceField(
+        label=_("Or a document the lead agency sent over the exchange"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=(),
+    )
+
+    def __init__(self, *args, received=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.received = {d.pk: d for d in received}
+        if self.received:
+            self.fields["incoming"].choices = [("", "—")] + [
+                (d.pk, f"{d.number_symbol}: {d.subject}"[:120]) for d in received
+            ]
+        else:
+            del self.fields["incoming"]
 
 
 class TaskReopenForm(forms.Form):

@@ -221,6 +221,15 @@ class TaskReport(models.Model):
     )
     attachment_name = models.CharField(max_length=255, blank=True)
     attachment_sha256 = models.CharField(max_length=64, blank=True)
+    # The lead agency's own document, received over the exchange (exchange/).
+    incoming = models.ForeignKey(
+        "exchange.Incoming",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="task_reports",
+        verbose_name=_("document received over the exchange"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from documents.pdf import pdf_inspect
 from ecabinet import audit
 from ecabinet.errors import Conflict, Invalid
 from notifications.services import notifications_settle, notify
+from people.agencies import agency_key
 from people.models import User
 from resolutions.access import (
     ensure_can_reopen_task,
@@ -56,6 +57,21 @@ def _clean_text(text: str, *, field: str, limit: int, missing: str) -> str:
     return text
 
 
+def _check_incoming(task: ResolutionTask, incoming, attachment) -> None:
+    """A document received over the exchange backs the report only when the body of the
+    resolution received it from the task's lead agency."""
+    if incoming is None:
+        return
+    if attachment is not None:
+        message = _("Attach a PDF or choose a received document, not both.")
+        raise Invalid(message, fields={"incoming": [message]})
+    if incoming.body_id != task.resolution.body_id or (
+        agency_key(incoming.sender.name) != task.lead_agency_key
+    ):
+        message = _("The document was not received from the task's lead agency.")
+        raise Invalid(message, fields={"incoming": [message]})
+
+
 def _report(
     *,
     actor: User,
@@ -64,7 +80,9 @@ def _report(
     text: str,
     attachment: IO[bytes] | None,
     filename: str,
+    incoming=None,
 ) -> TaskReport:
+    _check_incoming(task, incoming, attachment)
     facts = pdf_inspect(attachment) if attachment is not None else None
     report = TaskReport(
         task=task,
@@ -73,6 +91,7 @@ def _report(
         on_behalf=not is_of_lead_agency(user=actor, task=task),
         kind=kind,
         text=text,
+        incoming=incoming,
     )
     if attachment is not None and facts is not None:
         attachment.seek(0)
@@ -95,6 +114,7 @@ def _audit(*, actor: User, action: str, task: ResolutionTask, report: TaskReport
             "state": task.state,
             "on_behalf": report.on_behalf,
             "attachment_sha256": report.attachment_sha256,
+            "incoming_id": report.incoming_id,
         },
     )
 
@@ -107,6 +127,7 @@ def task_report_progress(
     text: str,
     attachment: IO[bytes] | None = None,
     filename: str = "",
+    incoming=None,
 ) -> TaskReport:
     """Report how far the task is; an assigned task is then in progress. A completed
     task takes no more progress reports (the secretariat reopens it first)."""
@@ -123,6 +144,7 @@ def task_report_progress(
         text=text,
         attachment=attachment,
         filename=filename,
+        incoming=incoming,
     )
     task.state = TaskState.IN_PROGRESS
     task.save(update_fields=["state"])
@@ -138,6 +160,7 @@ def task_report_completion(
     text: str,
     attachment: IO[bytes] | None = None,
     filename: str = "",
+    incoming=None,
 ) -> TaskReport:
     """Report the task done: it is completed now (on time if on or before its deadline)."""
     task = _lock(task.pk)
@@ -155,6 +178,7 @@ def task_report_completion(
         text=text,
         attachment=attachment,
         filename=filename,
+        incoming=incoming,
     )
     task.state = TaskState.COMPLETED
     task.completed_at = timezone.now()

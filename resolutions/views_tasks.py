@@ -107,14 +107,22 @@ def my_agency(request):
     )
 
 
+def _received(task):
+    """Documents the resolution's body received over the exchange from the task's lead
+    agency, offered to back a report."""
+    from exchange.selectors import received_from_agency
+
+    return received_from_agency(body_id=task.resolution.body_id, key=task.lead_agency_key)
+
+
 def _page(request, pk: int, *, status: int = 200, **forms) -> HttpResponse:
     task = selectors.task_get(actor=request.user, pk=pk)
     context = {
         "task": task,
         "may": selectors.task_permissions(actor=request.user, task=task),
-        "reports": task.reports.select_related("author"),
+        "reports": task.reports.select_related("author", "incoming"),
         "today": timezone.localdate(),
-        "report_form": forms.get("report_form") or TaskReportForm(),
+        "report_form": forms.get("report_form") or TaskReportForm(received=_received(task)),
         "reopen_form": forms.get("reopen_form") or TaskReopenForm(),
     }
     return render(request, "resolutions/tasks/page.html", context, status=status)
@@ -129,7 +137,7 @@ def task_page(request, pk: int):
 @require_POST
 def task_report(request, pk: int):
     task = selectors.task_get(actor=request.user, pk=pk)
-    form = TaskReportForm(request.POST, request.FILES)
+    form = TaskReportForm(request.POST, request.FILES, received=_received(task))
     completion = request.POST.get("kind") == "completion"
     if form.is_valid():
         upload = form.cleaned_data.get("attachment")
@@ -141,6 +149,7 @@ def task_report(request, pk: int):
                 text=form.cleaned_data["text"],
                 attachment=upload.file if upload else None,
                 filename=upload.name if upload else "",
+                incoming=form.received.get(form.cleaned_data.get("incoming")),
             )
         except (Invalid, Conflict) as error:
             return _page(request, pk, report_form=form, status=_refused(form, error))
