@@ -47,7 +47,9 @@ def peers_to_send(*, actor: User, record: Record) -> list[Peer]:
 def incoming_visible_to(*, user: User) -> QuerySet[Incoming]:
     from people.models import Membership
 
-    bodies = Membership.objects.filter(user=user, role__in=READERS).values("body_id")
+    bodies = Membership.objects.filter(user=user, role__in=READERS, is_active=True).values(
+        "body_id"
+    )
     return (
         Incoming.objects.filter(Q(body_id__in=bodies) | Q(handler=user))
         .select_related("sender", "body", "handler", "register_entry")

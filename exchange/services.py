@@ -22,6 +22,7 @@ import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -47,17 +48,11 @@ INCOMING_STATUS = {
 }
 
 
-def _settings():
-    from django.conf import settings
-
-    return settings
-
-
 def backoff(attempts: int) -> dt.timedelta:
     """How long to wait before the next try, after `attempts` failed ones."""
-    base = _settings().EXCHANGE_RETRY_SECONDS
+    base = settings.EXCHANGE_RETRY_SECONDS
     return dt.timedelta(
-        seconds=min(base * 2 ** max(attempts - 1, 0), _settings().EXCHANGE_RETRY_MAX_SECONDS)
+        seconds=min(base * 2 ** max(attempts - 1, 0), settings.EXCHANGE_RETRY_MAX_SECONDS)
     )
 
 
@@ -220,7 +215,7 @@ def outbox_run(*, limit: int = 50) -> dict[str, int]:
     """Try every package and status message that is due; what was sent, refused, failed."""
     from exchange.transport import TransportError
 
-    now, lease = timezone.now(), dt.timedelta(seconds=_settings().EXCHANGE_LEASE_SECONDS)
+    now, lease = timezone.now(), dt.timedelta(seconds=settings.EXCHANGE_LEASE_SECONDS)
     counts = {"sent": 0, "refused": 0, "failed": 0}
     due = Dispatch.objects.filter(state=Dispatch.State.QUEUED, next_attempt_at__lte=now)
     for dispatch in due.select_related("peer", "body").order_by("next_attempt_at")[:limit]:
@@ -349,7 +344,7 @@ def _authenticated(*, headers: dict[str, str], path: str, data: bytes) -> tuple[
     """The body addressed and the peer that signed the request. A request that proves
     nothing is logged, not audited: nobody can fill the audit trail from outside."""
     try:
-        if len(data) > _settings().EXCHANGE_MAX_BYTES:
+        if len(data) > settings.EXCHANGE_MAX_BYTES:
             raise wire.Refused(_("The message is too large."), status=413)
         body, peer = _peer_of_request(headers)
         wire.request_check(

@@ -51,7 +51,6 @@ def held_tasks(settings):
 
 @pytest.fixture
 def linked(cabinet, signers, dev_pki, live_server, held_tasks, settings, tmp_path):
-    settings.EXCHANGE_KEY_FILE = tmp_path / "exchange" / "key.pem"
     return connect(cabinet, dev_pki.dir, live_server.url)
 
 

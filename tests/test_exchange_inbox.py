@@ -35,7 +35,6 @@ STATUSES = "/exchange/inbox/statuses"
 
 @pytest.fixture
 def setup(cabinet, signers, dev_pki, settings, tmp_path):
-    settings.EXCHANGE_KEY_FILE = tmp_path / "exchange" / "key.pem"
     linked = connect(cabinet, dev_pki.dir, "http://inbox.example.org")
     record = issued_record(cabinet, signers)
     return linked, record

@@ -23,7 +23,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def setup(cabinet, signers, dev_pki, settings, tmp_path):
-    settings.EXCHANGE_KEY_FILE = tmp_path / "exchange" / "key.pem"
     # Kept, not run: the peers' address is not reachable from a test.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     linked = connect(cabinet, dev_pki.dir, "http://inbox.example.org")
@@ -95,6 +94,14 @@ def test_the_ministry_registers_assigns_and_completes_what_arrived_on_its_pages(
     assert 'data-testid="incoming-register-form"' in page
     pdf = clerk.get(f"{url}file.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+    # A clerk whose membership has ended no longer sees it.
+    former = ministry.clerk.memberships.get(body=ministry.body)
+    former.is_active = False
+    former.save(update_fields=["is_active"])
+    assert clerk.get(url).status_code == 404
+    former.is_active = True
+    former.save(update_fields=["is_active"])
 
     # Others: the Government Office's people, the handler before it is assigned.
     for outsider in (cabinet.secretary, cabinet.minister, ministry.handler):

@@ -65,7 +65,6 @@ def _touchable(locator) -> None:
 def test_the_government_office_sends_and_the_ministry_registers_on_tablets(
     tablet, cabinet, signers, dev_pki, live_server, settings, tmp_path
 ):
-    settings.EXCHANGE_KEY_FILE = tmp_path / "exchange" / "key.pem"
     # Background tasks are kept, not run (as in tests/test_exchange.py): the test runs
     # the outbox itself between the browser's steps, so the live server never posts to
     # itself from a worker while the test waits, and each step's outcome is known.
