@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from datetime import timedelta
+
 from meetings import live as live_services
 from meetings import live_speakers
 from meetings import services as meeting_services
@@ -11,6 +14,20 @@ from minutes.models import Minutes
 from voting import services as voting_services
 
 CONCLUSION = "Thống nhất thông qua dự thảo Nghị định, giao Bộ Tài chính hoàn thiện."
+
+
+@contextmanager
+def tally_at_every_ballot():
+    """Each ballot pushes its tally at once. A burst of ballots from one thread would
+    otherwise arm a trailing push on a timer thread, whose write on the shared in-memory
+    SQLite of a transactional test collides with this thread's next one ("database table
+    is locked")."""
+    interval = voting_services.TALLY_INTERVAL
+    voting_services.TALLY_INTERVAL = timedelta(0)
+    try:
+        yield
+    finally:
+        voting_services.TALLY_INTERVAL = interval
 
 
 def run_meeting(cabinet, *, items: int = 2) -> Meeting:
@@ -44,9 +61,10 @@ def run_meeting(cabinet, *, items: int = 2) -> Meeting:
     live_speakers.speaker_next(actor=cabinet.chair, meeting=meeting)
     live_speakers.speaker_finish(actor=cabinet.chair, meeting=meeting)
     vote = voting_services.vote_open(actor=cabinet.chair, item=item, question="Thông qua dự thảo?")
-    for n, member in enumerate(cabinet.members[:5]):
-        choice = "no" if n == 4 else "yes"
-        voting_services.ballot_cast(actor=member, vote_id=vote.pk, choice=choice)
+    with tally_at_every_ballot():
+        for n, member in enumerate(cabinet.members[:5]):
+            choice = "no" if n == 4 else "yes"
+            voting_services.ballot_cast(actor=member, vote_id=vote.pk, choice=choice)
     voting_services.vote_close(actor=cabinet.chair, vote_id=vote.pk)
     live_services.item_close(actor=cabinet.chair, item=item, conclusion=CONCLUSION)
     return meeting_services.meeting_close(actor=cabinet.chair, meeting=meeting)

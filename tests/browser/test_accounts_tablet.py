@@ -6,6 +6,7 @@ the header."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -48,7 +49,7 @@ def test_a_guessed_password_is_locked_out_until_the_secretariat_unlocks(
     )
     assert row.get_attribute("data-locked") == "yes"
     secretary.click(f"[data-testid=unlock-{cabinet.minister.username}]")
-    assert secretary.locator("[data-testid=login-failure]").count() == 0
+    expect(secretary.locator("[data-testid=login-failure]")).to_have_count(0)
 
     login(member, cabinet.minister.username)
     assert member.locator("[data-testid=user-name]").is_visible()
@@ -86,7 +87,7 @@ def test_a_member_enrols_the_second_factor_at_first_sign_in(
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     page.fill("[data-testid=factor-token]", f"{totp.token():06d}")
     page.click("[data-testid=factor-submit]")
-    assert page.locator("[data-testid=recovery-code]").count() == 10
+    expect(page.locator("[data-testid=recovery-code]")).to_have_count(10)
     page.click("[data-testid=factor-continue]")
     assert page.locator("[data-testid=user-name]").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET_PORTRAIT["width"]

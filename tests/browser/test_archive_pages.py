@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.archive_helpers import file_record
 from tests.browser.conftest import TABLET_PORTRAIT, login, screenshot
@@ -33,7 +34,8 @@ def test_an_archivist_finds_and_opens_a_record_on_a_tablet(
     page.fill("input[name=q]", "bien ban hop du toan")
     page.click("[data-testid=archive-search-submit]")
     rows = page.locator("[data-testid=archive-row]")
-    assert rows.count() == 1 and rows.get_attribute("data-record-id") == str(record.pk)
+    expect(rows).to_have_count(1)  # waits for the results page, not the form it left
+    assert rows.get_attribute("data-record-id") == str(record.pk)
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET_PORTRAIT["width"]
     assert page.evaluate(SMALL_BUTTONS) == []
     screenshot(page, f"archive-search-{locale}")
