@@ -6,9 +6,9 @@ the header."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 
 from tests.browser.conftest import TABLET_PORTRAIT, login
 from tests.factories import PASSWORD
