@@ -20,8 +20,6 @@ from people.selectors import user_roles_forget
 
 
 class BallotConsumer(StreamConsumer):
-    ballot_event = StreamConsumer.stream_event
-
     async def admit(self) -> int:
         self.stream = ballot_stream(int(self.scope["url_route"]["kwargs"]["ballot_id"]))
         return await self._refusal()

@@ -16,14 +16,15 @@ from django.conf import settings
 from django.utils import translation
 
 from ecabinet.errors import ServiceError
-from ecabinet.realtime.commands import command_run
+from ecabinet.realtime.commands import command_run, together_key
 from ecabinet.realtime.consumers import (
     CLOSE_FORBIDDEN,
     DATABASE_DOWN,
     Handler,
     StreamConsumer,
 )
-from ecabinet.realtime.events import Stream
+from ecabinet.realtime.events import Stream, last_seq
+from ecabinet.realtime.together import run_together
 from meetings.access import meeting_access
 from meetings.models import Meeting
 from meetings.realtime import user_group
@@ -37,8 +38,6 @@ class MeetingConsumer(StreamConsumer):
     rate_capacity = 30  # messages in a burst: a chair taps quickly
     rate_per_second = 5.0
 
-    meeting_event = StreamConsumer.stream_event
-
     async def admit(self) -> int:
         self.language = _language_of(self.scope)
         self.meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
@@ -47,6 +46,7 @@ class MeetingConsumer(StreamConsumer):
         if visible is False:
             return CLOSE_FORBIDDEN
         self.visible_items: frozenset[int] | None = visible
+        self.visible_as_of = 0  # the stream's head before `visible_items` was last read
         return 0
 
     def extra_groups(self) -> list[str]:
@@ -60,19 +60,38 @@ class MeetingConsumer(StreamConsumer):
         item_id = message.get("item_id")
         return self.visible_items is None or item_id is None or item_id in self.visible_items
 
+    async def shows_now(self, message: dict[str, Any]) -> bool:
+        """Before a guest is sent `skip`, what they see is read again: an invitation to
+        the item may have committed before the event while its notice to this socket is
+        still on its way."""
+        if self.shows(message):
+            return True
+        if message["seq"] <= self.visible_as_of:
+            return False  # read after this event committed, so after any invitation to it
+        head, visible = await self._visible_now()
+        if visible is False:
+            return False  # no longer attending: the notice on its way closes the socket
+        self.visible_items, self.visible_as_of = visible, head
+        return self.shows(message)
+
     # --- Commands from the tablet ----------------------------------------------------
 
     async def _command(self, message: dict[str, Any]) -> None:
         client_id = message.get("client_id")
         user_roles_forget(user=self.user)  # a role taken away an hour ago no longer acts
+        request = {
+            "actor": self.user,
+            "meeting_id": self.meeting_id,
+            "name": message.get("name"),
+            "client_id": client_id,
+            "args": message.get("args", {}),
+        }
+        key = together_key(request["name"], request["args"])
         try:
-            outcome = await database_sync_to_async(self._run_command)(
-                actor=self.user,
-                meeting_id=self.meeting_id,
-                name=message.get("name"),
-                client_id=client_id,
-                args=message.get("args", {}),
-            )
+            if key is not None:  # e.g. a cast: written with the others of the moment
+                outcome = await run_together(key, {**request, "language": self.language})
+            else:
+                outcome = await database_sync_to_async(self._run_command)(**request)
         except ServiceError as error:
             await self._command_error(client_id, error.code, error.message, error.fields)
             return
@@ -122,7 +141,16 @@ class MeetingConsumer(StreamConsumer):
         self.visible_items = visible  # e.g. a guest invited to one more item
 
     @database_sync_to_async
-    def _visible_items(self) -> frozenset[int] | None | bool:
+    def _visible_now(self) -> tuple[int, frozenset[int] | None | bool]:
+        """The stream's head, then what the person sees: every change of access that
+        committed before an event up to that head is in what is read."""
+        head = last_seq(stream=self.stream)
+        return head, self._visible_items_read()
+
+    async def _visible_items(self) -> frozenset[int] | None | bool:
+        return await database_sync_to_async(self._visible_items_read)()
+
+    def _visible_items_read(self) -> frozenset[int] | None | bool:
         """False: may not attend; None: sees every item; else the items they see."""
         user_roles_forget(user=self.user)
         meeting = Meeting.objects.filter(pk=self.meeting_id).first()

@@ -20,8 +20,6 @@ def user_group(user_id: int) -> str:
 
 
 class PersonConsumer(StreamConsumer):
-    person_event = StreamConsumer.stream_event
-
     async def admit(self) -> int:
         self.stream = person_stream(self.user.pk)
         return 0

@@ -175,3 +175,42 @@ def test_an_event_committed_under_a_foreign_running_loop_still_reaches_the_group
     message = asyncio.run(scenario())
     assert message["type"] == "meeting.event"
     assert message["seq"] == last_seq(meeting_id=meeting.pk)
+
+
+async def test_a_process_follows_a_meeting_once_and_hands_each_event_to_every_socket(
+    cabinet, meeting
+):
+    """However many tablets of the room one server process holds, it is one member of
+    the meeting's group: each event crosses the channel layer once per process, and
+    every socket gets it, a guest a `skip` for an item they are not invited to."""
+    from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+    from ecabinet.realtime import hub
+    from ecabinet.realtime.events import meeting_group, meeting_stream
+
+    first, second = await db(lambda: list(meeting.items.order_by("order")))()
+    await db(services.guest_invite)(
+        actor=cabinet.secretary, meeting=meeting, user=cabinet.guest, items=[first]
+    )
+    meeting = await db(start)(cabinet, meeting)
+    tablets = [
+        (await connect(user, meeting.pk))[0]
+        for user in (cabinet.minister, cabinet.members[2], cabinet.guest)
+    ]
+    layer = get_channel_layer()
+    assert hub.sockets_in(meeting_stream(meeting.pk)) == 3
+    if isinstance(layer, InMemoryChannelLayer):
+        assert len(layer.groups[meeting_group(meeting.pk)]) == 1
+
+    await db(live.item_open)(actor=cabinet.chair, item=second)
+    seq = await db(last_seq)(meeting_id=meeting.pk)
+    frames = [await tablet.receive_json_from(timeout=5) for tablet in tablets]
+    assert [frame["seq"] for frame in frames] == [seq, seq, seq]
+    assert frames[0] == frames[1] and frames[0]["event"] == "item.opened"
+    assert frames[2] == {"type": "skip", "seq": seq}
+
+    for tablet in tablets:
+        await tablet.disconnect()
+    assert hub.sockets_in(meeting_stream(meeting.pk)) == 0
+    if isinstance(layer, InMemoryChannelLayer):
+        assert not layer.groups.get(meeting_group(meeting.pk))

@@ -34,7 +34,7 @@ def _vote_id(meeting_id: int, vote_id: int) -> int:
     return vote_id
 
 
-@command("vote.cast", args=CastArgs)
+@command("vote.cast", args=CastArgs, together="vote_id")
 def vote_cast(
     *,
     actor,

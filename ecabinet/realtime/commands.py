@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import ConfigDict, ValidationError
@@ -46,19 +47,27 @@ class NoArgs(Schema):
 class Command:
     handler: Handler
     args: type[Schema]
+    # The argument whose equal values let commands share one transaction (group commit):
+    # e.g. casts in the same vote. None: each command commits alone.
+    together: str | None = None
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, *, args: type[Schema] = NoArgs) -> Callable[[Handler], Handler]:
+def command(
+    name: str, *, args: type[Schema] = NoArgs, together: str | None = None
+) -> Callable[[Handler], Handler]:
     """Register `handler(*, actor, meeting_id, **fields of args) -> dict` under `name`.
-    `args` should forbid unknown fields (`extra="forbid"`)."""
+    `args` should forbid unknown fields (`extra="forbid"`). With `together`, commands
+    that arrive at once with the same value of that argument are committed in one
+    transaction (`commands_run_together`): the handler must take its locks in the same
+    order whatever the command, so that two such transactions wait, never deadlock."""
 
     def register(handler: Handler) -> Handler:
         if name in COMMANDS and COMMANDS[name].handler is not handler:
             raise ValueError(f"command {name!r} is registered twice")
-        COMMANDS[name] = Command(handler=handler, args=args)
+        COMMANDS[name] = Command(handler=handler, args=args, together=together)
         return handler
 
     return register
@@ -105,6 +114,42 @@ def command_run(*, actor: Any, meeting_id: int, name: str, client_id: Any, args:
     return Outcome(ok=True, result=result)
 
 
+def together_key(name: Any, args: Any) -> str | None:
+    """The key under which this command may share a transaction with others, or None."""
+    entry = COMMANDS.get(name) if isinstance(name, str) else None
+    if entry is None or entry.together is None or not isinstance(args, dict):
+        return None
+    value = args.get(entry.together)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None  # refused by its own validation, alone
+    return f"{name}:{value}"
+
+
+def commands_run_together(requests: list[dict[str, Any]]) -> list[Outcome | Exception]:
+    """Run commands that arrived together (the same `together_key`) in one transaction:
+    one commit, and the locks they share taken once. Each runs in a savepoint of its
+    own, so a refusal or a defect in one costs the others nothing; each gets its own
+    answer, in order: an Outcome, or the exception to answer with. A database that
+    cannot be reached fails them all (nothing was committed)."""
+    from ecabinet.realtime.heads import DATABASE_DOWN
+
+    answers: list[Outcome | Exception] = []
+    with transaction.atomic():
+        for request in requests:
+            language = request.get("language")
+            kwargs = {k: v for k, v in request.items() if k != "language"}
+            try:
+                with transaction.atomic(), translation.override(language):
+                    answers.append(command_run(**kwargs))
+            except DATABASE_DOWN:
+                raise
+            except Exception as error:
+                answers.append(error)
+        if transaction.get_rollback():  # never acknowledge what will not be committed
+            raise RuntimeError("the commands' transaction was marked for rollback")
+    return answers
+
+
 def _validated(schema: type[Schema], args: dict[str, Any]) -> dict[str, Any]:
     # Strict: JSON gives exact types, so "12" is not an id and true is not a number.
     try:
@@ -136,4 +181,14 @@ def _replay(earlier: ClientCommand, name: str, fingerprint: str) -> Outcome:
     return Outcome(ok=True, result=earlier.result, replayed=True)
 
 
-__all__ = ["COMMANDS", "Id", "NoArgs", "Outcome", "ServiceError", "command", "command_run"]
+__all__ = [
+    "COMMANDS",
+    "Id",
+    "NoArgs",
+    "Outcome",
+    "ServiceError",
+    "command",
+    "command_run",
+    "commands_run_together",
+    "together_key",
+]

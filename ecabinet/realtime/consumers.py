@@ -36,7 +36,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from ecabinet.realtime import heads
+from ecabinet.realtime import heads, hub
 from ecabinet.realtime.events import Stream, events_after, last_seq, message_for
 from ecabinet.realtime.heads import DATABASE_DOWN
 from ecabinet.realtime.limits import json_depth, user_message_allowed
@@ -72,6 +72,12 @@ class StreamConsumer(AsyncWebsocketConsumer):
         """Whether this person sees the event; a hidden one is sent as `skip`."""
         return True
 
+    async def shows_now(self, message: dict[str, Any]) -> bool:
+        """`shows`, for an event about to be skipped: a subclass may look again at what
+        the person sees now (a change of access may still be on its way to the socket
+        when an event that depends on it arrives)."""
+        return self.shows(message)
+
     def handlers(self) -> dict[str, Handler]:
         """Message types the page may send besides `hello` and `ping`."""
         return {}
@@ -101,13 +107,17 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.sent_seq = 0
         self.sending = asyncio.Lock()  # the head check and live events take turns
         self.behind_head = 0  # a head seen ahead of sent_seq at the last check
+        self.catching_up: asyncio.Future | None = None
+        self.later: set[asyncio.Future] = set()  # live events taking the way through the lock
         self.tokens, self.tokens_at = float(self.rate_capacity), time.monotonic()
-        self.groups_joined = [self.stream.group, *self.extra_groups()]
+        self.groups_joined = self.extra_groups()
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        # The stream's live events come through this process's one subscription (hub.py).
+        await hub.join(self.stream.key, self.stream.group, self)
+        self.in_room = True
         bind_running_loop()
         await self.accept()
-        self.catching_up: asyncio.Future | None = None
         heads.watch(self.stream.key, self)
 
     async def _refuse(self, code: int) -> None:
@@ -119,6 +129,11 @@ class StreamConsumer(AsyncWebsocketConsumer):
             heads.unwatch(self.stream.key, self)
             if self.catching_up is not None:
                 self.catching_up.cancel()
+            for waiting in list(self.later):
+                waiting.cancel()
+        if getattr(self, "in_room", False):
+            self.in_room = False
+            await hub.leave(self.stream.key, self)
         for group in getattr(self, "groups_joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -235,15 +250,35 @@ class StreamConsumer(AsyncWebsocketConsumer):
                 await self._deliver_now(event)
             self.pending.clear()
 
-    # --- From the group ------------------------------------------------------------
+    # --- From the stream (this process's hub) -----------------------------------------
 
-    async def stream_event(self, message: dict[str, Any]) -> None:
-        """A live event of the stream (subclasses name it after the group's message
-        type, e.g. `meeting_event = StreamConsumer.stream_event`)."""
+    async def offer(self, message: dict[str, Any]) -> None:
+        """A live event of the stream, from this process's hub (hub.py). The next event
+        in order, shown to this person, goes out at once: the frame was encoded once for
+        every socket, and the write to the connection does not suspend. Anything else
+        (before `hello`, while catching up, after a gap, an event to skip) takes the way
+        through the lock."""
         if not self.ready:
             self.pending.append(message)
             return
-        await self._deliver(message)
+        seq = message["seq"]
+        if seq <= self.sent_seq:
+            return  # replayed already
+        if seq != self.sent_seq + 1 or self.sending.locked() or not self.shows(message):
+            waiting = asyncio.ensure_future(self._deliver_logged(message))
+            self.later.add(waiting)
+            waiting.add_done_callback(self.later.discard)
+            return
+        self.sent_seq = seq
+        await self.send(text_data=message["text"])
+
+    async def _deliver_logged(self, message: dict[str, Any]) -> None:
+        try:
+            await self._deliver(message)
+        except DATABASE_DOWN:  # the head check sends it from the log once it answers
+            logger.debug("live event: the database is unreachable", exc_info=True)
+        except Exception:
+            logger.exception("live event #%s failed on %s", message["seq"], self.stream.key)
 
     # --- Sending -------------------------------------------------------------------
 
@@ -280,11 +315,12 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     async def _push(self, message: dict[str, Any]) -> None:
         seq = message["seq"]
-        self.sent_seq = seq
-        if not self.shows(message):
+        if not await self.shows_now(message):
             # Keep the numbering whole without revealing what happened.
+            self.sent_seq = seq
             await self.send_frame({"type": "skip", "seq": seq})
             return
+        self.sent_seq = seq
         text = message.get("text")  # live events come encoded once for every page
         if text is None:
             frame = {"type": "event", "seq": seq, "event": message["event"]}

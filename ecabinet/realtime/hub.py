@@ -1,0 +1,126 @@
+"""One subscription per stream per server process, and one pass over its sockets.
+
+A room of two thousand tablets on one server process would otherwise receive each event
+two thousand times from the channel layer: one copy per socket's channel, each decoded,
+queued, woken and dispatched on its own. Instead each process subscribes once per stream
+it has sockets for (one channel of its own in the stream's group), decodes each event
+once, and hands it to every socket of that stream in one pass (`StreamConsumer.offer`).
+The event's frame was encoded once when it was published (events.py): what a socket
+does per event is a comparison and a write to its connection.
+
+A socket whose event cannot go out at once (its page has not said `hello` yet, it is
+catching up from the log, an earlier event is missing, or the event is about an item a
+guest does not see) takes the slow way through its own lock, as every event did before;
+the log fills any gap (docs/events.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+
+class Socket(Protocol):
+    async def offer(self, message: dict[str, Any]) -> None: ...
+
+
+@dataclass
+class _Room:
+    group: str
+    sockets: set[Any] = field(default_factory=set)
+    channel: str = ""
+    subscribed: asyncio.Future | None = None
+    reader: asyncio.Task | None = None
+
+
+# Per event loop (a server process runs one; tests may run several in turn).
+_rooms: dict[asyncio.AbstractEventLoop, dict[str, _Room]] = {}
+
+
+async def join(key: str, group: str, socket: Socket) -> None:
+    """Add the socket to its stream's room, subscribing this process when it is the
+    first; returns once the subscription is live, so no event committed after the page's
+    replay can pass it by."""
+    loop = asyncio.get_running_loop()
+    rooms = _rooms.setdefault(loop, {})
+    room = rooms.get(key)
+    if room is None:
+        room = rooms[key] = _Room(group=group)
+        room.subscribed = loop.create_future()
+        room.sockets.add(socket)
+        try:
+            layer = get_channel_layer()
+            room.channel = await layer.new_channel("hub.")
+            await layer.group_add(group, room.channel)
+        except BaseException as error:
+            if rooms.get(key) is room:
+                del rooms[key]
+            room.subscribed.set_exception(error)
+            room.subscribed.exception()  # retrieved: the joiners waiting get it raised
+            raise
+        room.reader = loop.create_task(_read(room), name=f"realtime-hub {key}")
+        room.subscribed.set_result(True)
+        return
+    room.sockets.add(socket)
+    try:
+        await asyncio.shield(room.subscribed)
+    except BaseException:
+        room.sockets.discard(socket)
+        raise
+
+
+async def leave(key: str, socket: Socket) -> None:
+    """Take the socket out; the last one out ends the process's subscription."""
+    loop = asyncio.get_running_loop()
+    rooms = _rooms.get(loop, {})
+    room = rooms.get(key)
+    if room is None:
+        return
+    room.sockets.discard(socket)
+    if room.sockets or room.subscribed is None or not room.subscribed.done():
+        return
+    del rooms[key]
+    if not rooms:
+        _rooms.pop(loop, None)
+    if room.reader is not None:
+        room.reader.cancel()
+    if room.channel:
+        try:
+            await get_channel_layer().group_discard(room.group, room.channel)
+        except Exception:  # the layer is down: its subscription is gone with it
+            logger.debug("hub: leaving %s failed", room.group, exc_info=True)
+
+
+def sockets_in(key: str) -> int:
+    """How many of this process's sockets follow the stream (tests, metrics)."""
+    room = _rooms.get(asyncio.get_running_loop(), {}).get(key)
+    return len(room.sockets) if room is not None else 0
+
+
+async def _read(room: _Room) -> None:
+    layer = get_channel_layer()
+    while True:
+        try:
+            message = await layer.receive(room.channel)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("hub: receiving on %s failed", room.group)
+            await asyncio.sleep(0.5)
+            continue
+        await deliver(room.sockets, message)
+
+
+async def deliver(sockets: set[Any], message: dict[str, Any]) -> None:
+    """Hand one live event to every socket of its stream in this process."""
+    for socket in list(sockets):
+        try:
+            await socket.offer(message)
+        except Exception:  # one broken socket must not cost the others the event
+            logger.exception("hub: offering #%s to a socket failed", message.get("seq"))
