@@ -88,7 +88,7 @@ for n in $(seq 1 "$DAPHNES"); do
     supervise "$n" "$port" &
     pids+=($!)
     echo "$n $port" >>"$RUN_DIR/daphnes"
-    servers+="        server 127.0.0.1:$port max_fails=1 fail_timeout=10s;"$'\n'
+    servers+="        server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"$'\n'
 done
 
 # nginx starts once every Daphne listens.

@@ -147,7 +147,9 @@
         return;
       }
       setConnection(navigator.onLine === false ? "offline" : "reconnecting");
-      retryTimer = window.setTimeout(connect, backoff);
+      // Spread over half to one and a half times the back-off: a room whose server
+      // restarted does not come back in step, hundreds of handshakes in the same instant.
+      retryTimer = window.setTimeout(connect, backoff * (0.5 + Math.random()));
       backoff = Math.min(backoff * 2, 10000);
     };
   }
