@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import connections
@@ -24,6 +23,7 @@ from ecabinet.realtime.commands import (
     commands_run_together,
     together_key,
 )
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.events import last_seq
 from ecabinet.realtime.models import ClientCommand, StoredEvent
 from meetings.routing import websocket_urlpatterns
@@ -32,7 +32,7 @@ from voting.models import Ballot, SecretBallot, SecretParticipation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 APP = URLRouter(websocket_urlpatterns)
-db = database_sync_to_async
+db = database_call
 
 
 def cast(user, vote, client_id, choice, **extra):
@@ -89,7 +89,17 @@ def test_casts_written_together_each_get_their_own_answer(cabinet, item, broken_
         "cast-first-1",
         "cast-third-1",
     }
-    assert StoredEvent.objects.filter(type="vote.ballot_cast").count() == 2
+    # One event for the two ballots written, none for what was refused or replayed.
+    assert not StoredEvent.objects.filter(type="vote.ballot_cast").exists()
+    [written] = StoredEvent.objects.filter(type="vote.ballots_cast")
+    assert written.payload == {
+        "vote_id": vote.pk,
+        "agenda_item_id": item.pk,
+        "ballots": [
+            {"member_id": m.pk, "cast_by_id": m.pk, "manual": False, "changed": False, "choice": c}
+            for m, c in ((first, "yes"), (third, "no"))
+        ],
+    }
     assert AuditEntry.objects.filter(action="vote.ballot_cast").count() == 2
     assert chain_verify() == []
 

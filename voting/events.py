@@ -33,6 +33,41 @@ class BallotCast(Event):
     changed: bool
     choice: str | None
 
+    @classmethod
+    def gathered(cls, events: list[Event]) -> list[Event]:
+        """Ballots written together (a group commit of casts) go out as one
+        `vote.ballots_cast` per vote, in the order they were written."""
+        by_vote: dict[int, list[BallotCast]] = {}
+        for event in events:
+            by_vote.setdefault(event.vote_id, []).append(event)
+        return [
+            BallotsCast(
+                vote_id,
+                ballots[0].agenda_item_id,
+                [
+                    {
+                        "member_id": b.member_id,
+                        "cast_by_id": b.cast_by_id,
+                        "manual": b.manual,
+                        "changed": b.changed,
+                        "choice": b.choice,
+                    }
+                    for b in ballots
+                ],
+            )
+            for vote_id, ballots in by_vote.items()
+        ]
+
+
+@dataclass(frozen=True)
+class BallotsCast(Event):
+    """Named ballots written in one transaction: each as in `vote.ballot_cast`."""
+
+    type = "vote.ballots_cast"
+    vote_id: int
+    agenda_item_id: int
+    ballots: list[dict[str, Any]]
+
 
 @dataclass(frozen=True)
 class VoteTallyChanged(Event):
@@ -44,6 +79,15 @@ class VoteTallyChanged(Event):
     agenda_item_id: int
     cast: int
     counts: dict[str, int] | None
+
+    @classmethod
+    def gathered(cls, events: list[Event]) -> list[Event]:
+        """Of the tallies pushed while ballots were written together, the last of each
+        vote states it all: it goes out once, after the batch's ballots."""
+        last: dict[int, Event] = {}
+        for event in events:
+            last[event.vote_id] = event
+        return list(last.values())
 
 
 @dataclass(frozen=True)

@@ -131,20 +131,27 @@ def commands_run_together(requests: list[dict[str, Any]]) -> list[Outcome | Exce
     own, so a refusal or a defect in one costs the others nothing; each gets its own
     answer, in order: an Outcome, or the exception to answer with. A database that
     cannot be reached fails them all (nothing was committed)."""
+    from ecabinet.realtime.events import gathering, publish_gathered
     from ecabinet.realtime.heads import DATABASE_DOWN
 
     answers: list[Outcome | Exception] = []
+    written = []  # the events of the commands that stand, to publish together
     with transaction.atomic():
         for request in requests:
             language = request.get("language")
             kwargs = {k: v for k, v in request.items() if k != "language"}
             try:
-                with transaction.atomic(), translation.override(language):
-                    answers.append(command_run(**kwargs))
+                with transaction.atomic(), translation.override(language), gathering() as kept:
+                    outcome = command_run(**kwargs)
             except DATABASE_DOWN:
                 raise
             except Exception as error:
-                answers.append(error)
+                answers.append(error)  # its savepoint, events included, rolled back
+                continue
+            answers.append(outcome)
+            if not outcome.replayed:  # a replay's own run was rolled back
+                written.extend(kept)
+        publish_gathered(written)
         if transaction.get_rollback():  # never acknowledge what will not be committed
             raise RuntimeError("the commands' transaction was marked for rollback")
     return answers

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -42,6 +45,13 @@ class Event:
     def item_id(self) -> int | None:
         """Events about one agenda item reach only those who see that item."""
         return getattr(self, "agenda_item_id", None)
+
+    @classmethod
+    def gathered(cls, events: list[Event]) -> list[Event] | None:
+        """The events to publish for several of this type written together (group
+        commit, `gathering`), e.g. one carrying the batch; None: each is published as
+        it is, when it is published."""
+        return None
 
     def payload(self) -> dict[str, Any]:
         # Round-trip through JSON so what is stored equals what is sent and replayed.
@@ -93,14 +103,60 @@ def message_for(stored: StoredEvent) -> dict[str, Any]:
     }
 
 
+# While set: events of a type that can be gathered are kept here instead of published.
+_gathering: ContextVar[list[tuple[Stream, Event]] | None] = ContextVar(
+    "realtime_gathering", default=None
+)
+
+
+@contextmanager
+def gathering() -> Iterator[list[tuple[Stream, Event]]]:
+    """Keep the events published inside that a type can gather (`Event.gathered`), to
+    be published together by `publish_gathered` once the caller knows they stand (a
+    command whose savepoint was rolled back, or that was answered from an earlier run,
+    has none to publish)."""
+    kept: list[tuple[Stream, Event]] = []
+    token = _gathering.set(kept)
+    try:
+        yield kept
+    finally:
+        _gathering.reset(token)
+
+
+def _gathers(kind: type[Event]) -> bool:
+    return kind.gathered.__func__ is not Event.gathered.__func__  # type: ignore[attr-defined]
+
+
+def publish_gathered(kept: list[tuple[Stream, Event]]) -> None:
+    """Publish what `gathering` kept, in one event per stream and type where the type
+    says so: ten ballots written together reach each tablet as one frame, not ten."""
+    groups: dict[tuple[str, str], tuple[Stream, list[Event]]] = {}
+    for target, event in kept:
+        groups.setdefault((target.key, event.type), (target, []))[1].append(event)
+    for target, events in groups.values():
+        merged = type(events[0]).gathered(events) if len(events) > 1 else None
+        for event in merged if merged is not None else events:
+            publish(stream=target, event=event, now=True)
+
+
 def publish(
-    *, meeting_id: int | None = None, event: Event, stream: Stream | None = None
-) -> StoredEvent:
+    *,
+    meeting_id: int | None = None,
+    event: Event,
+    stream: Stream | None = None,
+    now: bool = False,
+) -> StoredEvent | None:
     """Store the event in the meeting's stream (or the given `stream`) and send it to
-    that stream's group after commit. Call it from a service, inside its transaction."""
+    that stream's group after commit. Call it from a service, inside its transaction.
+    Inside `gathering`, an event whose type gathers is kept instead (None is returned);
+    `now` publishes it regardless."""
     if not event.type:
         raise TypeError("publish() needs an Event subclass with a type")
     target = _stream(meeting_id, stream)
+    kept = _gathering.get()
+    if kept is not None and not now and _gathers(type(event)):
+        kept.append((target, event))
+        return None
     key = target.key
     # No savepoint of its own: publish() runs inside the service's transaction, and
     # anything failing here fails that whole transaction anyway.

@@ -20,15 +20,14 @@ import asyncio
 import logging
 from typing import Any
 
-from channels.db import database_sync_to_async
-from django.db import close_old_connections
-
 from ecabinet.realtime.commands import Outcome, commands_run_together
+from ecabinet.realtime.db import database_call
 
 logger = logging.getLogger(__name__)
 
-# At most this many commands in one transaction, so its locks are held for a bounded time.
-MOST_AT_ONCE = 200
+# At most this many commands in one transaction: its locks (the audit head is every
+# audited action's) are held for a bounded time, well under a second.
+MOST_AT_ONCE = 50
 
 _waiting: dict[asyncio.AbstractEventLoop, dict[str, list[tuple[dict, asyncio.Future]]]] = {}
 
@@ -48,16 +47,6 @@ async def run_together(key: str, request: dict[str, Any]) -> Outcome:
     return await answer
 
 
-def _in_own_connection(requests: list[dict[str, Any]]) -> list[Outcome | Exception]:
-    # This task's context is its own, not a socket's: the connection it opens is closed
-    # here, as Channels does for a consumer's own calls (close_old_connections).
-    close_old_connections()
-    try:
-        return commands_run_together(requests)
-    finally:
-        close_old_connections()
-
-
 async def _write(queues: dict[str, list[tuple[dict, asyncio.Future]]], key: str) -> None:
     try:
         while queues.get(key):
@@ -65,7 +54,7 @@ async def _write(queues: dict[str, list[tuple[dict, asyncio.Future]]], key: str)
             batch = queue[:MOST_AT_ONCE]
             del queue[:MOST_AT_ONCE]
             try:
-                answers = await database_sync_to_async(_in_own_connection)(
+                answers = await database_call(commands_run_together)(
                     [request for request, _ in batch]
                 )
             except Exception as error:  # nothing of the batch was committed
