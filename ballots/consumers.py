@@ -9,12 +9,11 @@ again" and fetches the snapshot, so nothing it shows depends on an event arrivin
 
 from __future__ import annotations
 
-from channels.db import database_sync_to_async
-
 from ballots.access import ballot_access
 from ballots.events import ballot_stream
 from ballots.models import Ballot
 from ecabinet.realtime.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, StreamConsumer
+from ecabinet.realtime.db import database_call
 from meetings.realtime import user_group
 from people.selectors import user_roles_forget
 
@@ -32,7 +31,7 @@ class BallotConsumer(StreamConsumer):
         if message.get("logout") or await self._refusal():
             await self.close(code=CLOSE_FORBIDDEN)
 
-    @database_sync_to_async
+    @database_call
     def _refusal(self) -> int:
         """0 to stay; 4404 to whoever may not know the ballot exists; 4403 to one who
         sees it (a recipient, a deputy) but does not run it."""

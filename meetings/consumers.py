@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import translation
 
@@ -23,6 +22,7 @@ from ecabinet.realtime.consumers import (
     Handler,
     StreamConsumer,
 )
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.events import Stream, last_seq
 from ecabinet.realtime.together import run_together
 from meetings.access import meeting_access
@@ -91,7 +91,7 @@ class MeetingConsumer(StreamConsumer):
             if key is not None:  # e.g. a cast: written with the others of the moment
                 outcome = await run_together(key, {**request, "language": self.language})
             else:
-                outcome = await database_sync_to_async(self._run_command)(**request)
+                outcome = await database_call(self._run_command)(**request)
         except ServiceError as error:
             await self._command_error(client_id, error.code, error.message, error.fields)
             return
@@ -140,7 +140,7 @@ class MeetingConsumer(StreamConsumer):
             return
         self.visible_items = visible  # e.g. a guest invited to one more item
 
-    @database_sync_to_async
+    @database_call
     def _visible_now(self) -> tuple[int, frozenset[int] | None | bool]:
         """The stream's head, then what the person sees: every change of access that
         committed before an event up to that head is in what is read."""
@@ -148,7 +148,7 @@ class MeetingConsumer(StreamConsumer):
         return head, self._visible_items_read()
 
     async def _visible_items(self) -> frozenset[int] | None | bool:
-        return await database_sync_to_async(self._visible_items_read)()
+        return await database_call(self._visible_items_read)()
 
     def _visible_items_read(self) -> frozenset[int] | None | bool:
         """False: may not attend; None: sees every item; else the items they see."""

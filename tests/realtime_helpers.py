@@ -29,7 +29,7 @@ async def ready_socket(user, meeting_id):
 def session_cookie(user) -> bytes:
     """The `Cookie` header of a browser signed in as `user`, for a handshake through the
     whole server stack. Sync: it writes the session, so async callers wrap it in
-    `database_sync_to_async`."""
+    `database_call`."""
     client = Client()
     client.force_login(user)
     name = settings.SESSION_COOKIE_NAME

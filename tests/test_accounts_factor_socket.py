@@ -4,13 +4,13 @@ refused as not signed in (4401); after the code, the socket opens."""
 from __future__ import annotations
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ecabinet.realtime.db import database_call
 from tests.factories import make_meeting
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,20 +49,20 @@ async def _open(meeting_id: int, session_key: str):
 
 
 async def test_a_password_alone_does_not_open_the_room_socket(cabinet):
-    meeting = await database_sync_to_async(make_meeting)(
+    meeting = await database_call(make_meeting)(
         cabinet.body, cabinet.secretary, items=1, publish=True
     )
-    key = await database_sync_to_async(_session)(cabinet.minister, verified=False)
+    key = await database_call(_session)(cabinet.minister, verified=False)
     communicator, connected = await _open(meeting.pk, key)
     assert connected
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
 
 
 async def test_after_the_code_the_room_socket_opens(cabinet):
-    meeting = await database_sync_to_async(make_meeting)(
+    meeting = await database_call(make_meeting)(
         cabinet.body, cabinet.secretary, items=1, publish=True
     )
-    key = await database_sync_to_async(_session)(cabinet.minister, verified=True)
+    key = await database_call(_session)(cabinet.minister, verified=True)
     communicator, connected = await _open(meeting.pk, key)
     assert connected
     await communicator.send_json_to({"type": "hello", "after": 0})

@@ -5,11 +5,11 @@ only the people they are for, replay after a reconnect, and messages that are re
 from __future__ import annotations
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.events import last_seq
 from ecabinet.realtime.models import StoredEvent
 from meetings import live, live_speakers
@@ -97,7 +97,7 @@ async def test_a_vote_opening_reaches_every_seat_and_the_deputy_allowed_to_vote(
     minister, _, _ = await connect(cabinet.minister, hello_after=0)
     assert await until_ready(minister) == [{"type": "ready", "seq": 0}]
 
-    vote = await database_sync_to_async(voting.vote_open)(
+    vote = await database_call(voting.vote_open)(
         actor=cabinet.chair, item=item, question="Tán thành dự thảo Nghị định?"
     )
     frame = await minister.receive_json_from(timeout=5)
@@ -132,9 +132,9 @@ async def test_a_vote_opening_reaches_every_seat_and_the_deputy_allowed_to_vote(
         }
 
     expected = {m.username for m in cabinet.members} | {"deputy5"}
-    assert await database_sync_to_async(receivers)() == expected
+    assert await database_call(receivers)() == expected
 
-    await database_sync_to_async(voting.vote_close)(actor=cabinet.chair, vote_id=vote.pk)
+    await database_call(voting.vote_close)(actor=cabinet.chair, vote_id=vote.pk)
     frame = await minister.receive_json_from(timeout=5)
     assert frame == {
         "type": "event",
@@ -142,7 +142,7 @@ async def test_a_vote_opening_reaches_every_seat_and_the_deputy_allowed_to_vote(
         "event": "alert.vote_closed",
         "data": {"key": f"vote:{vote.pk}", "vote_id": vote.pk, "meeting_id": meeting.pk},
     }
-    assert await database_sync_to_async(receivers)() == expected
+    assert await database_call(receivers)() == expected
     await minister.disconnect()
 
 
@@ -153,8 +153,8 @@ async def test_a_deputy_not_allowed_to_vote_is_not_called_to_vote(cabinet):
         voting.vote_open(actor=cabinet.chair, item=item, question="Tán thành?")
         return deputy
 
-    deputy = await database_sync_to_async(setup)()
-    assert await database_sync_to_async(alerts_of)(deputy) == []
+    deputy = await database_call(setup)()
+    assert await database_call(alerts_of)(deputy) == []
 
 
 async def test_the_floor_alerts_the_speaker_alone_and_ends_when_taken_back(cabinet, room):
@@ -169,7 +169,7 @@ async def test_the_floor_alerts_the_speaker_alone_and_ends_when_taken_back(cabin
         live_speakers.speaker_next(actor=cabinet.chair, meeting=meeting)
         return request
 
-    request = await database_sync_to_async(give)()
+    request = await database_call(give)()
     assert await speaker.receive_json_from(timeout=5) == {
         "type": "event",
         "seq": 1,
@@ -183,7 +183,7 @@ async def test_the_floor_alerts_the_speaker_alone_and_ends_when_taken_back(cabin
             "url": f"/meetings/{meeting.pk}/room/",
         },
     }
-    await database_sync_to_async(live_speakers.speaker_finish)(actor=cabinet.chair, meeting=meeting)
+    await database_call(live_speakers.speaker_finish)(actor=cabinet.chair, meeting=meeting)
     assert await speaker.receive_json_from(timeout=5) == {
         "type": "event",
         "seq": 2,
@@ -199,15 +199,15 @@ async def test_a_reconnecting_page_gets_what_it_missed_once(cabinet, room):
     meeting, item, _ = room
     page, _, _ = await connect(cabinet.minister, hello_after=0)
     await until_ready(page)
-    vote = await database_sync_to_async(voting.vote_open)(
+    vote = await database_call(voting.vote_open)(
         actor=cabinet.chair, item=item, question="Tán thành?"
     )
     first = await page.receive_json_from(timeout=5)
     assert first["seq"] == 1
     await page.disconnect()  # the tablet drops off the Wi-Fi
 
-    await database_sync_to_async(voting.vote_close)(actor=cabinet.chair, vote_id=vote.pk)
-    again = await database_sync_to_async(voting.vote_open)(
+    await database_call(voting.vote_close)(actor=cabinet.chair, vote_id=vote.pk)
+    again = await database_call(voting.vote_open)(
         actor=cabinet.chair, item=item, question="Biểu quyết lại?"
     )
     page, _, _ = await connect(cabinet.minister, hello_after=first["seq"])
@@ -222,7 +222,7 @@ async def test_a_reconnecting_page_gets_what_it_missed_once(cabinet, room):
     await page.disconnect()
 
     # A fresh page starts from the stream's last number: no old alert is shown again.
-    seq = await database_sync_to_async(last_seq)(stream=person_stream(cabinet.minister.pk))
+    seq = await database_call(last_seq)(stream=person_stream(cabinet.minister.pk))
     page, _, _ = await connect(cabinet.minister, hello_after=seq)
     assert await until_ready(page) == [{"type": "ready", "seq": 3}]
     await page.disconnect()
@@ -235,9 +235,7 @@ async def test_one_persons_alerts_never_reach_another(cabinet, room):
     outsider, _, _ = await connect(cabinet.outsider, hello_after=0)
     for page in (guest, observer, outsider):
         await until_ready(page)
-    await database_sync_to_async(voting.vote_open)(
-        actor=cabinet.chair, item=item, question="Tán thành?"
-    )
+    await database_call(voting.vote_open)(actor=cabinet.chair, item=item, question="Tán thành?")
     for page in (guest, observer, outsider):
         assert await page.receive_nothing(timeout=0.3)
         await page.send_json_to({"type": "hello", "after": 0})  # the log holds nothing either
@@ -262,7 +260,7 @@ async def test_malformed_and_forged_messages_are_refused(cabinet):
     ):
         await page.send_json_to(forged)
         assert (await page.receive_json_from())["code"] == "unknown_type"
-    assert await database_sync_to_async(alerts_of)(cabinet.minister) == []
+    assert await database_call(alerts_of)(cabinet.minister) == []
     await page.send_to(text_data="x" * 5000)
     assert (await page.receive_output(timeout=1))["code"] == 4413
 
@@ -278,5 +276,5 @@ async def test_too_many_messages_close_the_socket(cabinet):
 async def test_signing_out_closes_the_socket(cabinet):
     page, _, _ = await connect(cabinet.minister, hello_after=0)
     await until_ready(page)
-    await database_sync_to_async(access_changed)(user_id=cabinet.minister.pk, logout=True)
+    await database_call(access_changed)(user_id=cabinet.minister.pk, logout=True)
     assert (await page.receive_output(timeout=2))["code"] == 4401

@@ -7,12 +7,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from annotations import services
 from annotations.models import Annotation
+from ecabinet.realtime.db import database_call
 from notifications.routing import websocket_urlpatterns
 from tests.annotations_helpers import HIGHLIGHT, pages_pdf, upload
 
@@ -41,8 +41,8 @@ def paper(cabinet, meeting):
 async def test_a_shared_note_reaches_its_reader_live_and_after_a_reconnect(cabinet, paper):
     author, reader, other = cabinet.minister, cabinet.members[2], cabinet.members[3]
     cid = uuid.uuid4()
-    save = database_sync_to_async(services.annotation_save)
-    share = database_sync_to_async(services.annotation_share)
+    save = database_call(services.annotation_save)
+    share = database_call(services.annotation_share)
     await save(
         actor=author,
         client_id=cid,
@@ -57,7 +57,7 @@ async def test_a_shared_note_reaches_its_reader_live_and_after_a_reconnect(cabin
     bystander, _ = await ready(other)
     await share(actor=author, client_id=cid, visibility="people", shared_with=[reader.pk])
     frame = await page.receive_json_from(timeout=5)
-    note = await database_sync_to_async(Annotation.objects.get)()
+    note = await database_call(Annotation.objects.get)()
     assert frame == {
         "type": "event",
         "seq": 1,
@@ -91,7 +91,7 @@ async def test_a_shared_note_reaches_its_reader_live_and_after_a_reconnect(cabin
         data=HIGHLIGHT,
         text="Số liệu quý IV",
     )
-    await database_sync_to_async(services.annotation_delete)(actor=author, client_id=cid)
+    await database_call(services.annotation_delete)(actor=author, client_id=cid)
     page, missed = await ready(reader, after=frame["seq"])
     assert [(f["seq"], f["event"]) for f in missed] == [
         (2, "annotation.updated"),

@@ -6,7 +6,6 @@ what it missed; the meeting streams are untouched."""
 from __future__ import annotations
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
@@ -19,6 +18,7 @@ from ballots.routing import websocket_urlpatterns
 from ballots.services_answers import answer_reopen, delegation_record
 from ballots.services_sign import answer_sign
 from ecabinet.errors import Invalid
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.events import last_seq
 from ecabinet.realtime.models import StoredEvent
 from meetings.realtime import access_changed
@@ -54,15 +54,15 @@ def ballot(cabinet):
 
 
 async def test_only_the_ballots_managers_may_join(cabinet, ballot):
-    deputy = await database_sync_to_async(deputy_of)(cabinet.minister, cabinet.body)
-    await database_sync_to_async(delegation_record)(
+    deputy = await database_call(deputy_of)(cabinet.minister, cabinet.body)
+    await database_call(delegation_record)(
         actor=cabinet.minister,
         ballot=ballot,
         member=cabinet.minister,
         deputy=deputy,
         reason="Đi công tác",
     )
-    draft = await database_sync_to_async(make_ballot)(cabinet)
+    draft = await database_call(make_ballot)(cabinet)
     refusals = [
         (AnonymousUser(), ballot.pk, 4401),
         (cabinet.outsider, ballot.pk, 4404),  # another body: the ballot does not exist
@@ -97,13 +97,13 @@ async def test_a_wrong_origin_is_refused(cabinet, ballot):
 
 async def test_submitted_reopened_and_closed_arrive_live_with_their_exact_payloads(cabinet, ballot):
     minister, other = cabinet.minister, cabinet.members[2]
-    rows = await database_sync_to_async(
+    rows = await database_call(
         lambda: {a.member_id: a.pk for a in Answer.objects.filter(ballot=ballot)}
     )()
     socket, connected, _ = await connect(cabinet.secretary, ballot.pk, hello_after=0)
     assert connected and await until_ready(socket) == [{"type": "ready", "seq": 0}]
 
-    await database_sync_to_async(answer)(minister, ballot, "agree", "other")
+    await database_call(answer)(minister, ballot, "agree", "other")
     assert await socket.receive_json_from(timeout=5) == {
         "type": "event",
         "seq": 1,
@@ -115,8 +115,8 @@ async def test_submitted_reopened_and_closed_arrive_live_with_their_exact_payloa
             "on_behalf": False,
         },
     }
-    submitted = await database_sync_to_async(Answer.objects.get)(pk=rows[minister.pk])
-    await database_sync_to_async(answer_reopen)(
+    submitted = await database_call(Answer.objects.get)(pk=rows[minister.pk])
+    await database_call(answer_reopen)(
         actor=cabinet.secretary, answer=submitted, reason="Ghi nhầm câu 2"
     )
     assert await socket.receive_json_from(timeout=5) == {
@@ -125,14 +125,14 @@ async def test_submitted_reopened_and_closed_arrive_live_with_their_exact_payloa
         "event": "ballot.answer_reopened",
         "data": {"ballot_id": ballot.pk, "answer_id": rows[minister.pk], "member_id": minister.pk},
     }
-    await database_sync_to_async(answer)(other, ballot, "disagree", "agree")
+    await database_call(answer)(other, ballot, "disagree", "agree")
     frame = await socket.receive_json_from(timeout=5)
     assert (frame["seq"], frame["event"], frame["data"]["member_id"]) == (
         3,
         "ballot.answer_submitted",
         other.pk,
     )
-    closed = await database_sync_to_async(services.ballot_close_due)(
+    closed = await database_call(services.ballot_close_due)(
         ballot_id=ballot.pk, now=ballot.deadline
     )
     assert closed
@@ -143,7 +143,7 @@ async def test_submitted_reopened_and_closed_arrive_live_with_their_exact_payloa
         "data": {"ballot_id": ballot.pk, "answered": 1, "recipients": len(cabinet.members)},
     }
     # A second close (the sweep after a page) publishes nothing.
-    assert not await database_sync_to_async(services.ballot_close_due)(
+    assert not await database_call(services.ballot_close_due)(
         ballot_id=ballot.pk, now=ballot.deadline
     )
     assert await socket.receive_nothing(timeout=0.3)
@@ -160,7 +160,7 @@ async def test_submitted_reopened_and_closed_arrive_live_with_their_exact_payloa
     ]
     await again.disconnect()
     # The ballot's stream is its own: no meeting's numbering moved.
-    counts = await database_sync_to_async(
+    counts = await database_call(
         lambda: (
             last_seq(stream=ballot_stream(ballot.pk)),
             last_seq(meeting_id=ballot.pk),
@@ -176,11 +176,9 @@ async def test_submitted_reopened_and_closed_arrive_live_with_their_exact_payloa
 async def test_a_signed_answer_arrives_live(cabinet, signers, ballot):
     socket, _, _ = await connect(cabinet.secretary, ballot.pk, hello_after=0)
     await until_ready(socket)
-    submitted = await database_sync_to_async(answer)(signers.minister, ballot, "agree", "agree")
+    submitted = await database_call(answer)(signers.minister, ballot, "agree", "agree")
     assert (await socket.receive_json_from(timeout=5))["event"] == "ballot.answer_submitted"
-    await database_sync_to_async(answer_sign)(
-        actor=signers.minister, answer=submitted, pin=USER_PIN
-    )
+    await database_call(answer_sign)(actor=signers.minister, answer=submitted, pin=USER_PIN)
     assert await socket.receive_json_from(timeout=10) == {
         "type": "event",
         "seq": 2,
@@ -198,12 +196,10 @@ async def test_a_refused_change_publishes_nothing(cabinet, ballot):
     socket, _, _ = await connect(cabinet.secretary, ballot.pk, hello_after=0)
     await until_ready(socket)
     with pytest.raises(Invalid) as refused:
-        await database_sync_to_async(answer)(cabinet.minister, ballot, "agree", "")
+        await database_call(answer)(cabinet.minister, ballot, "agree", "")
     assert list(refused.value.fields) == ["q2"]
     assert await socket.receive_nothing(timeout=0.3)
-    count = await database_sync_to_async(
-        StoredEvent.objects.exclude(stream__startswith="person:").count
-    )()
+    count = await database_call(StoredEvent.objects.exclude(stream__startswith="person:").count)()
     assert count == 0
     await socket.disconnect()
 
@@ -226,5 +222,5 @@ async def test_bad_messages_get_errors_and_a_sign_out_closes_the_socket(cabinet,
         with transaction.atomic():
             access_changed(user_id=cabinet.chair.pk, logout=True)
 
-    await database_sync_to_async(sign_out)()
+    await database_call(sign_out)()
     assert await other.receive_output(timeout=2) == {"type": "websocket.close", "code": 4403}

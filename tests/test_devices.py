@@ -6,7 +6,6 @@ requests a revoked device may still make."""
 from __future__ import annotations
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.test import Client
@@ -16,6 +15,7 @@ from briefcase.models import Device
 from briefcase.services import DeviceRevoked, can_manage_devices_of
 from ecabinet.audit.models import AuditEntry
 from ecabinet.errors import Conflict, Invalid, NotFound
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.models import StoredEvent
 from notifications.alerts import person_stream
 from notifications.routing import websocket_urlpatterns
@@ -50,15 +50,13 @@ def events_of(user) -> list[tuple[str, dict]]:
 
 
 async def test_a_revoke_reaches_the_persons_open_pages_at_once_and_after_a_reconnect(cabinet):
-    device = await database_sync_to_async(briefcase.device_register)(
-        actor=cabinet.minister, name="iPad"
-    )
+    device = await database_call(briefcase.device_register)(actor=cabinet.minister, name="iPad")
     page = await connect(cabinet.minister)
     assert await until_ready(page) == [{"type": "ready", "seq": 0}]
     others = await connect(cabinet.chair)
     await until_ready(others)
 
-    await database_sync_to_async(briefcase.device_revoke)(
+    await database_call(briefcase.device_revoke)(
         actor=cabinet.secretary, device_id=str(device.public_id), reason="Mất máy"
     )
     frame = await page.receive_json_from(timeout=5)
@@ -77,7 +75,7 @@ async def test_a_revoke_reaches_the_persons_open_pages_at_once_and_after_a_recon
     frames = await until_ready(later)
     assert [f.get("event") for f in frames if f["type"] == "event"] == ["device.revoked"]
     await later.disconnect()
-    assert await database_sync_to_async(events_of)(cabinet.chair) == []
+    assert await database_call(events_of)(cabinet.chair) == []
 
 
 def test_the_event_is_typed_and_the_revoke_is_published_once(cabinet):

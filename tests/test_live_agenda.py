@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
+from ecabinet.realtime.db import database_call
 from meetings import services
 from meetings.access import meeting_access
 from meetings.routing import websocket_urlpatterns
@@ -48,17 +48,17 @@ def set_up(cabinet):
 
 
 async def test_an_item_added_in_the_room_is_named_by_the_next_snapshot(cabinet):
-    meeting = await database_sync_to_async(set_up)(cabinet)
-    before = await database_sync_to_async(snapshot)(cabinet.minister, meeting)
+    meeting = await database_call(set_up)(cabinet)
+    before = await database_call(snapshot)(cabinet.minister, meeting)
     minister = await tablet(cabinet.minister, meeting.pk, before["seq"])
     guest = await tablet(cabinet.guest, meeting.pk, before["seq"])
 
-    item = await database_sync_to_async(services.item_add)(
+    item = await database_call(services.item_add)(
         actor=cabinet.secretary, meeting=meeting, title=TITLE
     )
     told = await minister.receive_json_from(timeout=5)
     assert told["event"] == "agenda.changed" and item.pk in told["data"]["item_ids"]
-    fresh = await database_sync_to_async(snapshot)(cabinet.minister, meeting)
+    fresh = await database_call(snapshot)(cabinet.minister, meeting)
     assert fresh["items"][-1] == {
         "id": item.pk,
         "order": 3,
@@ -73,7 +73,7 @@ async def test_an_item_added_in_the_room_is_named_by_the_next_snapshot(cabinet):
     guest_told = await guest.receive_json_from(timeout=5)
     assert guest_told["seq"] == told["seq"]
     assert TITLE not in json.dumps(guest_told, ensure_ascii=False)
-    guest_view = await database_sync_to_async(snapshot)(cabinet.guest, meeting)
+    guest_view = await database_call(snapshot)(cabinet.guest, meeting)
     assert [i["title"] for i in guest_view["items"]] == ["Nội dung 1"]
     assert TITLE not in json.dumps(guest_view, ensure_ascii=False)
     for communicator in (minister, guest):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import copy
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.events import last_seq
 from meetings import live, services
 from meetings.access import meeting_access
@@ -231,12 +231,12 @@ SCENARIOS = [
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)
 async def test_each_event_arrives_live_with_its_exact_payload_and_is_replayed(cabinet, scenario):
-    meeting, act = await database_sync_to_async(scenario)(cabinet)
-    before = await database_sync_to_async(last_seq)(meeting_id=meeting.pk)
+    meeting, act = await database_call(scenario)(cabinet)
+    before = await database_call(last_seq)(meeting_id=meeting.pk)
     tablet = await connect(cabinet.members[4], meeting.pk, before)
     assert await until_ready(tablet) == [{"type": "ready", "seq": before}]
 
-    name, data = await database_sync_to_async(act)()
+    name, data = await database_call(act)()
     expected = {"type": "event", "seq": before + 1, "event": name, "data": data}
     assert await tablet.receive_json_from(timeout=5) == expected
     assert await tablet.receive_nothing(timeout=0.2)  # one change, one event
@@ -253,11 +253,11 @@ async def test_starting_queues_the_pre_meeting_speakers_after_the_state_change(c
         services.position_mark(actor=cabinet.members[2], item=item, stance="wish_to_speak")
         return meeting, item
 
-    meeting, item = await database_sync_to_async(prepare)()
-    before = await database_sync_to_async(last_seq)(meeting_id=meeting.pk)
+    meeting, item = await database_call(prepare)()
+    before = await database_call(last_seq)(meeting_id=meeting.pk)
     tablet = await connect(cabinet.minister, meeting.pk, before)
     await until_ready(tablet)
-    await database_sync_to_async(services.meeting_start)(actor=cabinet.chair, meeting=meeting)
+    await database_call(services.meeting_start)(actor=cabinet.chair, meeting=meeting)
     state = await tablet.receive_json_from(timeout=5)
     queued = await tablet.receive_json_from(timeout=5)
     assert state["data"] == {"meeting_id": meeting.pk, "state": "in_progress"}
@@ -277,11 +277,11 @@ async def test_a_guest_sees_only_the_events_of_their_item(cabinet):
     def prepare():
         return setup_room(cabinet, before_start=invite)
 
-    meeting, first = await database_sync_to_async(prepare)()
-    before = await database_sync_to_async(last_seq)(meeting_id=meeting.pk)
+    meeting, first = await database_call(prepare)()
+    before = await database_call(last_seq)(meeting_id=meeting.pk)
     tablet = await connect(cabinet.guest, meeting.pk, before)
     await until_ready(tablet)
-    await database_sync_to_async(live.item_open)(actor=cabinet.chair, item=first)
+    await database_call(live.item_open)(actor=cabinet.chair, item=first)
     assert await tablet.receive_json_from(timeout=5) == {"type": "skip", "seq": before + 1}
     await tablet.disconnect()
 
@@ -365,17 +365,17 @@ async def test_a_fresh_snapshot_equals_an_old_one_with_the_events_applied(cabine
     def snapshot(meeting):
         return live_state(access=meeting_access(user=viewer, meeting=meeting))
 
-    meeting = await database_sync_to_async(make_meeting)(
+    meeting = await database_call(make_meeting)(
         cabinet.body, cabinet.secretary, items=2, publish=True
     )
-    old = await database_sync_to_async(snapshot)(meeting)
+    old = await database_call(snapshot)(meeting)
     tablet = await connect(viewer, meeting.pk, old["seq"])
     await until_ready(tablet)
 
-    await database_sync_to_async(the_meeting_goes_on)(cabinet, meeting)
+    await database_call(the_meeting_goes_on)(cabinet, meeting)
     if end:
-        await database_sync_to_async(services.meeting_close)(actor=cabinet.chair, meeting=meeting)
-    fresh = await database_sync_to_async(snapshot)(meeting)
+        await database_call(services.meeting_close)(actor=cabinet.chair, meeting=meeting)
+    fresh = await database_call(snapshot)(meeting)
 
     state, events = old, set()
     while state["seq"] < fresh["seq"]:
@@ -397,14 +397,14 @@ async def test_a_fresh_snapshot_equals_an_old_one_with_the_events_applied(cabine
         "meeting.resumed",
         "presentation.moved",
     } <= events
-    assert await database_sync_to_async(
+    assert await database_call(
         lambda: LiveState.objects.get(meeting=meeting).current_item_id
     )() == (None if end else fresh["current_item_id"])
 
 
 async def test_a_tablet_checks_in_and_asks_to_speak_by_command(cabinet):
-    meeting, item = await database_sync_to_async(setup_room)(cabinet)
-    before = await database_sync_to_async(last_seq)(meeting_id=meeting.pk)
+    meeting, item = await database_call(setup_room)(cabinet)
+    before = await database_call(last_seq)(meeting_id=meeting.pk)
     tablet = await connect(cabinet.members[5], meeting.pk, before)
     await until_ready(tablet)
     for n, (name, args) in enumerate(

@@ -4,11 +4,11 @@ from the log; and a socket that acts only with the roles its user still holds.""
 from __future__ import annotations
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from ecabinet.realtime import events as realtime_events
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.events import last_seq
 from meetings import live, services
 from meetings.models import LiveState
@@ -18,7 +18,7 @@ from people.services import membership_revoke
 
 pytestmark = pytest.mark.django_db(transaction=True)
 APP = URLRouter(websocket_urlpatterns)
-db = database_sync_to_async
+db = database_call
 
 
 async def connect(user, meeting_id):

@@ -10,10 +10,10 @@ import logging
 import socket
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from ecabinet.asgi import application  # set up before the tests: it configures logging
+from ecabinet.realtime.db import database_call
 from tests.factories import make_meeting
 from tests.realtime_helpers import ready_socket, session_cookie
 
@@ -57,7 +57,7 @@ async def test_an_open_socket_keeps_answering_while_the_rate_window_cannot_be_co
 async def test_a_handshake_while_the_layer_s_redis_is_down_is_accepted_then_closed_4503(
     cabinet, live, settings, dead_redis, caplog
 ):
-    cookie = await database_sync_to_async(session_cookie)(cabinet.minister)
+    cookie = await database_call(session_cookie)(cabinet.minister)
     headers = [(b"origin", b"http://testserver"), (b"cookie", cookie)]
     healthy = settings.CHANNEL_LAYERS
     settings.CHANNEL_LAYERS = {

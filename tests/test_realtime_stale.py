@@ -9,7 +9,6 @@ import time
 
 import pytest
 import redis.exceptions
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
@@ -17,6 +16,7 @@ from django.db import OperationalError
 
 from ecabinet.asgi import application  # set up before the tests: it configures logging
 from ecabinet.realtime import heads, sender
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.events import last_seq
 from meetings import consumers as meeting_consumers
 from meetings import services
@@ -66,7 +66,7 @@ async def test_a_lost_send_reaches_the_socket_from_the_log_with_no_later_event(
     caplog.set_level(logging.WARNING, logger="ecabinet.realtime.sender")
 
     begun = time.monotonic()
-    await database_sync_to_async(services.meeting_start)(
+    await database_call(services.meeting_start)(
         actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
     )
     # Nothing else happens in the meeting: the heartbeat alone reveals the gap.
@@ -87,7 +87,7 @@ async def test_a_send_on_a_broken_connection_is_retried_and_arrives_live(
     tried = break_layer(monkeypatch, failures=1)
     lost_before = sender.lost_sends
 
-    await database_sync_to_async(services.meeting_start)(
+    await database_call(services.meeting_start)(
         actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
     )
     assert await page.receive_json_from(timeout=2) == started(live.pk, seq + 1)
@@ -105,7 +105,7 @@ async def test_pong_carries_the_committed_head_and_what_was_missed_comes_first(
     assert await page.receive_json_from(timeout=5) == {"type": "pong", "seq": seq, "head": seq}
 
     break_layer(monkeypatch, failures=2)
-    await database_sync_to_async(services.meeting_start)(
+    await database_call(services.meeting_start)(
         actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
     )
     assert await page.receive_nothing(timeout=1)  # lost, and no heartbeat yet
@@ -128,7 +128,7 @@ async def test_a_command_during_a_database_outage_gets_an_error_and_close_4503(
         raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
 
     monkeypatch.setattr(meeting_consumers, "command_run", unreachable)
-    item_id = await database_sync_to_async(lambda: live.items.first().pk)()
+    item_id = await database_call(lambda: live.items.first().pk)()
     await page.send_json_to(
         {
             "type": "command",
@@ -162,7 +162,7 @@ async def test_a_handshake_during_a_database_outage_is_accepted_then_closed_4503
     # any consumer runs, so that is where an outage meets a tablet that reconnects. The
     # page must learn "try again" (4503), not see an HTTP 500 that looks like a dropped
     # network.
-    cookie = await database_sync_to_async(session_cookie)(cabinet.minister)
+    cookie = await database_call(session_cookie)(cabinet.minister)
 
     def unreachable(self):
         raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")

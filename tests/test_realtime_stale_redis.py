@@ -15,10 +15,10 @@ import subprocess
 import time
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from ecabinet.realtime import sender
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.events import last_seq
 from meetings import services
 from tests.factories import make_meeting
@@ -110,7 +110,7 @@ async def test_a_tablet_converges_within_2_s_of_a_redis_restart_with_no_later_ev
     layer = get_channel_layer()
     try:
         # A first event through Redis: the sender's pooled connection is now open.
-        await database_sync_to_async(services.item_add)(
+        await database_call(services.item_add)(
             actor=cabinet.secretary, meeting=live, title="Bổ sung"
         )
         assert (await next_frame(page))["seq"] == seq + 1
@@ -118,7 +118,7 @@ async def test_a_tablet_converges_within_2_s_of_a_redis_restart_with_no_later_ev
         # Redis restarts under the pooled connection and the tablet's subscription;
         # the very next event is the meeting starting, and nothing follows it.
         back = await restart(own_redis)
-        await database_sync_to_async(services.meeting_start)(
+        await database_call(services.meeting_start)(
             actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
         )
         frame = await next_frame(page)
@@ -133,11 +133,11 @@ async def test_a_tablet_converges_within_2_s_of_a_redis_restart_with_no_later_ev
         lost_before = sender.lost_sends
         await asyncio.to_thread(own_redis.stop)
         down = time.monotonic()
-        item = await database_sync_to_async(lambda: live.items.order_by("order").first())()
-        await database_sync_to_async(vote_open)(
+        item = await database_call(lambda: live.items.order_by("order").first())()
+        await database_call(vote_open)(
             actor=cabinet.chair, item=item, question="Tán thành dự thảo?"
         )
-        head = await database_sync_to_async(last_seq)(meeting_id=live.pk)
+        head = await database_call(last_seq)(meeting_id=live.pk)
         frames = [await next_frame(page) for _ in range(head - (seq + 2))]
         assert [f["seq"] for f in frames] == list(range(seq + 3, head + 1))
         assert "vote.opened" in [f.get("event") for f in frames]

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 
 from ecabinet.realtime import commands
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.limits import rate_key
 from meetings.models import Position
 from meetings.routing import websocket_urlpatterns
@@ -52,7 +52,7 @@ def mark(item_id, client_id="abcdefgh01", stance="no_objection"):
     }
 
 
-positions = database_sync_to_async(lambda: list(Position.objects.values_list("stance", flat=True)))
+positions = database_call(lambda: list(Position.objects.values_list("stance", flat=True)))
 
 
 # --- Arguments of the wrong shape --------------------------------------------------------
@@ -146,7 +146,7 @@ async def test_the_rate_of_a_person_is_counted_where_every_server_process_sees_i
     elsewhere = caches.create_connection("default")
     elsewhere.set(rate_key(cabinet.minister.pk), 5, timeout=60)
     communicator = await connect(cabinet.minister, live.pk)
-    item = await database_sync_to_async(live.items.first)()
+    item = await database_call(live.items.first)()
     await communicator.send_json_to(mark(item.pk))
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4429}
     assert await positions() == []
@@ -156,7 +156,7 @@ async def test_the_rate_of_a_person_is_counted_where_every_server_process_sees_i
 
 
 async def test_a_client_id_is_bound_to_the_command_it_first_named(cabinet, live):
-    first_item, second_item = await database_sync_to_async(lambda: list(live.items.all()))()
+    first_item, second_item = await database_call(lambda: list(live.items.all()))()
     communicator = await connect(cabinet.minister, live.pk)
     await communicator.send_json_to(mark(first_item.pk, stance="no_objection"))
     first = await communicator.receive_json_from(timeout=5)
@@ -198,7 +198,7 @@ async def test_a_refused_connection_is_accepted_then_closed_with_its_code(cabine
     for who, code in ((None, 4401), (cabinet.outsider, 4403)):
         headers = [(b"origin", b"http://testserver")]
         if who is not None:
-            headers.append((b"cookie", await database_sync_to_async(session_cookie)(who)))
+            headers.append((b"cookie", await database_call(session_cookie)(who)))
         communicator = await connect(None, live.pk, app=application, headers=headers)
         closed = await communicator.receive_output(timeout=5)
         assert closed == {"type": "websocket.close", "code": code}

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.events import last_seq
 from ecabinet.realtime.models import StoredEvent
 from meetings.models import Participant
@@ -22,7 +22,7 @@ from voting.models import Ballot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 APP = URLRouter(websocket_urlpatterns)
-db = database_sync_to_async
+db = database_call
 
 
 async def connect(user, meeting_id, after):

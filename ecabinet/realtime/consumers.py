@@ -32,11 +32,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from ecabinet.realtime import heads, hub
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.events import Stream, events_after, last_seq, message_for
 from ecabinet.realtime.heads import DATABASE_DOWN
 from ecabinet.realtime.limits import json_depth, user_message_allowed
@@ -180,7 +180,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     async def _ping(self, message: dict[str, Any]) -> None:
         try:
-            head = await database_sync_to_async(last_seq)(stream=self.stream)
+            head = await database_call(last_seq)(stream=self.stream)
         except DATABASE_DOWN:  # the socket still answers; the head is not known now
             await self.send_frame({"type": "pong", "seq": self.sent_seq})
             return
@@ -221,7 +221,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         async with self.sending:
             missed = await self._replay(self.sent_seq)
             if missed is None:
-                self.sent_seq = await database_sync_to_async(last_seq)(stream=self.stream)
+                self.sent_seq = await database_call(last_seq)(stream=self.stream)
                 await self.send_frame({"type": "resync", "seq": self.sent_seq})
                 return
             for event in missed:
@@ -238,7 +238,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             replay = await self._replay(after)
             if replay is None:
                 # Too far behind: a fresh page (the snapshot) is quicker than the whole log.
-                self.sent_seq = await database_sync_to_async(last_seq)(stream=self.stream)
+                self.sent_seq = await database_call(last_seq)(stream=self.stream)
                 await self.send_frame({"type": "resync", "seq": self.sent_seq})
             else:
                 self.sent_seq = after
@@ -305,7 +305,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         one got its number), so send it from there."""
         missed = await self._replay(self.sent_seq)
         if missed is None:
-            self.sent_seq = await database_sync_to_async(last_seq)(stream=self.stream)
+            self.sent_seq = await database_call(last_seq)(stream=self.stream)
             await self.send_frame({"type": "resync", "seq": self.sent_seq})
             return False
         for event in missed:
@@ -338,7 +338,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.tokens -= 1
         return True
 
-    @database_sync_to_async
+    @database_call
     def _replay(self, after: int) -> list[dict[str, Any]] | None:
         limit = settings.REALTIME_REPLAY_LIMIT
         events = events_after(stream=self.stream, after=after, limit=limit + 1)

@@ -14,10 +14,10 @@ import asyncio
 import logging
 from typing import Any, Protocol
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from ecabinet.realtime.db import database_call
 from ecabinet.realtime.models import EventStream
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ async def _poll(loop: asyncio.AbstractEventLoop) -> None:
             if not streams:
                 break
             try:
-                heads = await database_sync_to_async(_read_heads)(list(streams))
+                heads = await database_call(_read_heads)(list(streams))
             except DATABASE_DOWN:
                 logger.debug("head check: the database is unreachable", exc_info=True)
                 continue
