@@ -49,30 +49,45 @@ async def join(key: str, group: str, socket: Socket) -> None:
     replay can pass it by."""
     loop = asyncio.get_running_loop()
     rooms = _rooms.setdefault(loop, {})
-    room = rooms.get(key)
-    if room is None:
-        room = rooms[key] = _Room(group=group)
-        room.subscribed = loop.create_future()
+    while True:
+        room = rooms.get(key)
+        if room is None:
+            await _subscribe(loop, rooms, key, group, socket)
+            return
         room.sockets.add(socket)
         try:
-            layer = get_channel_layer()
-            room.channel = await layer.new_channel("hub.")
-            await layer.group_add(group, room.channel)
-        except BaseException as error:
-            if rooms.get(key) is room:
-                del rooms[key]
-            room.subscribed.set_exception(error)
-            room.subscribed.exception()  # retrieved: the joiners waiting get it raised
+            await asyncio.shield(room.subscribed)
+            return
+        except asyncio.CancelledError:
+            room.sockets.discard(socket)
+            if room.subscribed.cancelled() and rooms.get(key) is not room:
+                continue  # the socket subscribing went away first: subscribe in its place
             raise
-        room.reader = loop.create_task(_read(room), name=f"realtime-hub {key}")
-        room.subscribed.set_result(True)
-        return
+        except Exception:
+            room.sockets.discard(socket)
+            raise
+
+
+async def _subscribe(
+    loop: asyncio.AbstractEventLoop, rooms: dict[str, _Room], key: str, group: str, socket
+) -> None:
+    room = rooms[key] = _Room(group=group, subscribed=loop.create_future())
     room.sockets.add(socket)
     try:
-        await asyncio.shield(room.subscribed)
-    except BaseException:
-        room.sockets.discard(socket)
+        layer = get_channel_layer()
+        room.channel = await layer.new_channel("hub.")
+        await layer.group_add(group, room.channel)
+    except BaseException as error:
+        if rooms.get(key) is room:
+            del rooms[key]
+        if isinstance(error, asyncio.CancelledError):
+            room.subscribed.cancel()
+        else:
+            room.subscribed.set_exception(error)
+            room.subscribed.exception()  # retrieved here; the joiners waiting get it raised
         raise
+    room.reader = loop.create_task(_read(room), name=f"realtime-hub {key}")
+    room.subscribed.set_result(True)
 
 
 async def leave(key: str, socket: Socket) -> None:
