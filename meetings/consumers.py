@@ -60,18 +60,23 @@ class MeetingConsumer(StreamConsumer):
         item_id = message.get("item_id")
         return self.visible_items is None or item_id is None or item_id in self.visible_items
 
+    def shows_at_once(self, message: dict[str, Any]) -> bool:
+        """Everyone but a guest sees every event; a guest, at once, only those about no
+        item (the meeting's state, the agenda)."""
+        return self.visible_items is None or message.get("item_id") is None
+
     async def shows_now(self, message: dict[str, Any]) -> bool:
-        """Before a guest is sent `skip`, what they see is read again: an invitation to
-        the item may have committed before the event while its notice to this socket is
-        still on its way."""
-        if self.shows(message):
+        """For a guest, an event about an item is shown or skipped by what they see
+        after it committed: an invitation to the item, or its withdrawal, may have
+        committed just before the event while its notice to this socket is still on its
+        way. What they see is read again once per newer event, never for a member."""
+        if self.shows_at_once(message):
             return True
-        if message["seq"] <= self.visible_as_of:
-            return False  # read after this event committed, so after any invitation to it
-        head, visible = await self._visible_now()
-        if visible is False:
-            return False  # no longer attending: the notice on its way closes the socket
-        self.visible_items, self.visible_as_of = visible, head
+        if message["seq"] > self.visible_as_of:
+            head, visible = await self._visible_now()
+            if visible is False:
+                return False  # no longer attending: the notice on its way closes the socket
+            self.visible_items, self.visible_as_of = visible, head
         return self.shows(message)
 
     # --- Commands from the tablet ----------------------------------------------------

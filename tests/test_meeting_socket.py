@@ -307,3 +307,32 @@ async def test_a_guest_invited_to_one_more_item_while_connected_sees_it_at_once(
     assert seen[-1]["data"]["agenda_item_id"] == second.pk
     assert meeting.pk == live.pk
     await communicator.disconnect()
+
+
+async def test_a_guest_removed_while_connected_sees_nothing_of_their_item_after(cabinet, live):
+    """The removal's notice to the socket and the item's next event may arrive in either
+    order: the event is still not shown."""
+    from meetings import live as live_services
+    from meetings.models import Participant
+
+    first = await database_call(lambda: live.items.order_by("order").first())()
+    await database_call(services.guest_invite)(
+        actor=cabinet.secretary, meeting=live, user=cabinet.guest, items=[first]
+    )
+    communicator, connected, _ = await connect(cabinet.guest, live.pk, hello_after=0)
+    assert connected
+    await receive_until_ready(communicator)
+    participant = await database_call(Participant.objects.get)(meeting=live, user=cabinet.guest)
+    await database_call(services.participant_remove)(
+        actor=cabinet.secretary, participant=participant
+    )
+    await database_call(services.meeting_start)(
+        actor=cabinet.chair, meeting=live, override_reason="Kiểm thử"
+    )
+    await database_call(live_services.item_open)(actor=cabinet.chair, item=first)
+    outputs = []
+    while not outputs or outputs[-1]["type"] != "websocket.close":
+        outputs.append(await communicator.receive_output(timeout=5))
+    assert outputs[-1]["code"] == 4403
+    frames = [json.loads(o["text"]) for o in outputs if o["type"] == "websocket.send"]
+    assert not [f for f in frames if f.get("event") == "item.opened"], frames

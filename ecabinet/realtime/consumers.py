@@ -72,8 +72,13 @@ class StreamConsumer(AsyncWebsocketConsumer):
         """Whether this person sees the event; a hidden one is sent as `skip`."""
         return True
 
+    def shows_at_once(self, message: dict[str, Any]) -> bool:
+        """Whether a live event may go out as it is, with no look at the database: true
+        for whoever sees everything of the stream."""
+        return self.shows(message)
+
     async def shows_now(self, message: dict[str, Any]) -> bool:
-        """`shows`, for an event about to be skipped: a subclass may look again at what
+        """`shows`, when it is not decided at once: a subclass may look again at what
         the person sees now (a change of access may still be on its way to the socket
         when an event that depends on it arrives)."""
         return self.shows(message)
@@ -254,17 +259,17 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     async def offer(self, message: dict[str, Any]) -> None:
         """A live event of the stream, from this process's hub (hub.py). The next event
-        in order, shown to this person, goes out at once: the frame was encoded once for
-        every socket, and the write to the connection does not suspend. Anything else
-        (before `hello`, while catching up, after a gap, an event to skip) takes the way
-        through the lock."""
+        in order that this person sees at once goes out at once: the frame was encoded
+        once for every socket, and the write to the connection does not suspend.
+        Anything else (before `hello`, while catching up, after a gap, an event whose
+        showing needs a look at the database) takes the way through the lock."""
         if not self.ready:
             self.pending.append(message)
             return
         seq = message["seq"]
         if seq <= self.sent_seq:
             return  # replayed already
-        if seq != self.sent_seq + 1 or self.sending.locked() or not self.shows(message):
+        if seq != self.sent_seq + 1 or self.sending.locked() or not self.shows_at_once(message):
             waiting = asyncio.ensure_future(self._deliver_logged(message))
             self.later.add(waiting)
             waiting.add_done_callback(self.later.discard)
