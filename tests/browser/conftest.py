@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import language
 from tests.factories import PASSWORD
@@ -29,6 +30,10 @@ CHROMIUM_ARGS = [
 TABLET_PORTRAIT = {"width": 768, "height": 1024}
 TABLET_LANDSCAPE = {"width": 1024, "height": 768}
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots"))
+
+# What a page shows after a click is awaited, never read at once: as long as the
+# actions' own timeout, since both test passes share two cores.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):

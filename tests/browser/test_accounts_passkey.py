@@ -6,6 +6,7 @@ party's id); the pages' script is a file, so the Content Security Policy holds."
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from people.models import Passkey
 from tests.browser.conftest import TABLET_PORTRAIT, login
@@ -35,13 +36,13 @@ def test_a_member_enrols_a_passkey_and_signs_in_with_it(
     )["authenticatorId"]
 
     login(page, cabinet.minister.username)
-    assert page.locator("[data-testid=factor-setup]").is_visible()
+    expect(page.locator("[data-testid=factor-setup]")).to_be_visible()
     page.fill("[data-testid=passkey-name]", "Máy tính bảng")
     page.click("[data-testid=passkey-register] [data-testid=passkey-submit]")
     page.wait_for_selector("[data-testid=factor-codes]")
-    assert page.locator("[data-testid=recovery-code]").count() == 10
+    expect(page.locator("[data-testid=recovery-code]")).to_have_count(10)
     page.click("[data-testid=factor-continue]")
-    assert page.locator("[data-testid=user-name]").is_visible()
+    expect(page.locator("[data-testid=user-name]")).to_be_visible()
     passkey = Passkey.objects.get(user=cabinet.minister)
     assert passkey.name == "Máy tính bảng"
     assert "internal" in passkey.transports
@@ -54,7 +55,7 @@ def test_a_member_enrols_a_passkey_and_signs_in_with_it(
     assert "/accounts/factor/verify/" in page.url
     page.click("[data-testid=passkey-authenticate] [data-testid=passkey-submit]")
     page.wait_for_url(lambda url: "/accounts/" not in url)
-    assert page.locator("[data-testid=user-name]").is_visible()
+    expect(page.locator("[data-testid=user-name]")).to_be_visible()
     passkey.refresh_from_db()
     assert passkey.last_used_at is not None
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET_PORTRAIT["width"]

@@ -36,7 +36,7 @@ def test_a_guessed_password_is_locked_out_until_the_secretariat_unlocks(
     for _ in range(25):
         _attempt(member, cabinet.minister.username, "doan-mat-khau")
     _attempt(member, cabinet.minister.username, PASSWORD)
-    assert member.locator("[data-testid=locked-out]").is_visible()
+    expect(member.locator("[data-testid=locked-out]")).to_be_visible()
     assert "/accounts/login/" in member.url
     message = member.locator("[data-testid=locked-out-message]").inner_text()
     assert vi("Please contact the secretariat to unlock it.") in message
@@ -52,7 +52,7 @@ def test_a_guessed_password_is_locked_out_until_the_secretariat_unlocks(
     expect(secretary.locator("[data-testid=login-failure]")).to_have_count(0)
 
     login(member, cabinet.minister.username)
-    assert member.locator("[data-testid=user-name]").is_visible()
+    expect(member.locator("[data-testid=user-name]")).to_be_visible()
 
 
 def test_a_member_changes_the_password_from_the_header(transactional_db, tablet, cabinet):
@@ -63,12 +63,12 @@ def test_a_member_changes_the_password_from_the_header(transactional_db, tablet,
     page.fill("input[name=new_password1]", "12345678901")
     page.fill("input[name=new_password2]", "12345678901")
     page.click("[data-testid=password-change-submit]")
-    assert page.locator("[data-testid=field-error-new_password2]").first.is_visible()
+    expect(page.locator("[data-testid=field-error-new_password2]").first).to_be_visible()
     page.fill("input[name=old_password]", PASSWORD)
     page.fill("input[name=new_password1]", "Phong-hop-2026-moi")
     page.fill("input[name=new_password2]", "Phong-hop-2026-moi")
     page.click("[data-testid=password-change-submit]")
-    assert page.locator("[data-testid=password-change-done]").is_visible()
+    expect(page.locator("[data-testid=password-change-done]")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET_PORTRAIT["width"]
 
 
@@ -81,13 +81,13 @@ def test_a_member_enrols_the_second_factor_at_first_sign_in(
     settings.TWO_FACTOR_REQUIRED = True
     page = tablet(viewport=TABLET_PORTRAIT)
     login(page, cabinet.minister.username)
-    assert page.locator("[data-testid=factor-setup]").is_visible()
-    assert page.locator("[data-testid=factor-qr] svg").is_visible()
+    expect(page.locator("[data-testid=factor-setup]")).to_be_visible()
+    expect(page.locator("[data-testid=factor-qr] svg")).to_be_visible()
     device = TOTPDevice.objects.get(user=cabinet.minister)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     page.fill("[data-testid=factor-token]", f"{totp.token():06d}")
     page.click("[data-testid=factor-submit]")
     expect(page.locator("[data-testid=recovery-code]")).to_have_count(10)
     page.click("[data-testid=factor-continue]")
-    assert page.locator("[data-testid=user-name]").is_visible()
+    expect(page.locator("[data-testid=user-name]")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET_PORTRAIT["width"]

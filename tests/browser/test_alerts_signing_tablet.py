@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from circulation.services import circulation_close
 from meetings import live
@@ -73,7 +74,7 @@ def test_the_chair_is_led_from_home_to_sign_the_minutes(
     home.wait_for_url(f"**/minutes/meeting/{minutes.meeting_id}/#signing")
     signing = home.locator("[data-testid=signing]")
     signing.wait_for(state="visible")
-    assert home.locator("[data-testid=sign-form]").is_visible()
+    expect(home.locator("[data-testid=sign-form]")).to_be_visible()
     top = home.locator("[data-testid=sign-button]").bounding_box()["y"]
     assert 0 <= top < viewport["height"], "the signing form is off screen"
     screenshot(home, f"alerts-minutes-signing-{size}")

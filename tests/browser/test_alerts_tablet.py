@@ -10,6 +10,7 @@ import time
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from bench.common import session_keys
 from meetings import live
@@ -69,7 +70,7 @@ def test_a_minister_on_the_home_page_is_called_to_the_vote_and_reaches_it_in_one
     meeting, item = running_meeting
     size = f"{viewport['width']}x{viewport['height']}"
     home = signed_in(cabinet.minister, viewport)
-    assert home.locator("[data-testid=alert]").count() == 0
+    expect(home.locator("[data-testid=alert]")).to_have_count(0)
 
     started = time.monotonic()
     vote = off_the_loop(
@@ -106,10 +107,10 @@ def test_a_minister_on_the_home_page_is_called_to_the_vote_and_reaches_it_in_one
     buttons = home.locator("[data-testid=vote-buttons]")
     buttons.wait_for(state="visible")
     yes = home.locator("[data-testid=vote-yes]")
-    assert yes.is_visible()
+    expect(yes).to_be_visible()
     top = yes.bounding_box()["y"]
     assert 0 <= top and top + 44 <= viewport["height"], "the vote buttons are off screen"
-    assert home.locator(BANNER).count() == 0  # the room shows the vote itself
+    expect(home.locator(BANNER)).to_have_count(0)  # the room shows the vote itself
     home.wait_for_selector("[data-testid=connection][data-state=online]")
     screenshot(home, f"alerts-room-after-tap-{size}")
 
@@ -118,7 +119,7 @@ def test_a_minister_on_the_home_page_is_called_to_the_vote_and_reaches_it_in_one
     home.goto("/")
     home.wait_for_selector("#alerts[data-state=online]", state="attached")
     home.wait_for_timeout(300)
-    assert home.locator("[data-testid=alert]").count() == 0
+    expect(home.locator("[data-testid=alert]")).to_have_count(0)
 
 
 def test_a_vote_that_closes_takes_its_banner_down_and_a_dismissed_one_stays_away(
@@ -142,11 +143,11 @@ def test_a_vote_that_closes_takes_its_banner_down_and_a_dismissed_one_stays_away
     )
     home.locator(BANNER).wait_for(state="visible", timeout=2_000)
     home.click("[data-testid=alert-dismiss]")
-    assert home.locator(BANNER).count() == 0
+    expect(home.locator(BANNER)).to_have_count(0)
     home.reload()
     home.wait_for_selector("#alerts[data-state=online]", state="attached")
     home.wait_for_timeout(300)
-    assert home.locator("[data-testid=alert]").count() == 0
+    expect(home.locator("[data-testid=alert]")).to_have_count(0)
 
 
 def test_a_tablet_back_online_gets_what_it_missed_once_and_nothing_stale(
@@ -166,7 +167,7 @@ def test_a_tablet_back_online_gets_what_it_missed_once_and_nothing_stale(
     home.context.set_offline(False)
     banner = home.locator(BANNER)
     banner.wait_for(state="visible")
-    assert home.locator("[data-testid=alert]").count() == 1  # the closed vote is not shown
+    expect(home.locator("[data-testid=alert]")).to_have_count(1)  # the closed vote is not shown
     assert "Lần 2?" in banner.inner_text()
     assert banner.get_attribute("data-key") == f"vote:{second.pk}"
     assert home.evaluate("window.ecabinetAlerts.seq") == 3

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from annotations.models import Annotation
 from bench.common import session_keys
@@ -97,7 +98,7 @@ def test_a_highlight_shared_with_a_colleague_shows_in_their_open_reader(cabinet,
     # The rectangle lies where the words are: near the page's top-left, on an A4 page.
     x, y, w, h = note.data["rects"][0]
     assert 0 <= x < 300 and 0 <= y < 300 and w < 595 and h < 100
-    assert b.locator("[data-testid=annotation]").count() == 0  # private so far
+    expect(b.locator("[data-testid=annotation]")).to_have_count(0)  # private so far
 
     # A shares it with B by name.
     a.click("[data-testid=annotate-share]")
@@ -222,4 +223,4 @@ def test_a_note_written_then_deleted_offline_reaches_the_server_as_both_in_order
     wait_for(a, OUTBOX.strip() + ".then((n) => n === 0)")
     note = off_the_loop(lambda: Annotation.objects.get())
     assert note.text == "Viết nhầm, xóa ngay" and note.deleted_at is not None
-    assert a.locator("[data-testid=annotation]").count() == 0
+    expect(a.locator("[data-testid=annotation]")).to_have_count(0)

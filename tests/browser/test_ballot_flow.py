@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone, translation
+from playwright.sync_api import expect
 
 from ballots.models import Answer, Ballot
 from bench.common import daphne_command, free_port, process, session_keys
@@ -118,7 +119,7 @@ def answer_and_sign(page, ballot, choices, *, wrong_pin_first=False) -> None:
     pending = page.locator("[data-testid=pending-ballot]").first
     assert "left" in pending.locator("[data-testid=time-left]").inner_text()
     page.goto(f"/ballots/{ballot.pk}/")
-    assert page.locator("[data-testid=time-left]").is_visible()
+    expect(page.locator("[data-testid=time-left]")).to_be_visible()
     for number, choice in enumerate(choices, 1):
         page.locator(f"[data-testid=question-{number}] input[value={choice}]").check()
         if choice == "other":
@@ -223,7 +224,7 @@ def test_a_written_ballot_from_issue_to_a_sealed_report(
     assert tick.returncode == 0 and "closed 1 ballot(s)" in tick.stdout, tick.stderr
     office.wait_for_selector("[data-testid=ballot-state]:has-text('Closed')")
     outcomes = office.locator("[data-testid=result-question] [data-testid=outcome]")
-    assert outcomes.count() == 2
+    expect(outcomes).to_have_count(2)
     first_q = office.locator("[data-testid=result-question]").first.inner_text()
     assert "Agree: 2" in first_q and "Not adopted" in first_q  # 2 of 6 members
     screenshot(office, "ballot-5-secretariat-closed-1024x768")

@@ -6,6 +6,7 @@ pages' ordinary font (not the audit log's monospace)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ballots.models import Answer
 from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, login, screenshot
@@ -44,7 +45,7 @@ def test_a_member_answers_a_ballot_on_a_tablet_in_vietnamese(
     page.goto("/ballots/")
     assert page.locator("html").get_attribute("lang") == "vi"
     pending = page.locator("[data-testid=pending-ballot]")
-    assert pending.count() == 1
+    expect(pending).to_have_count(1)
     assert pending.locator("[data-testid=time-left]").evaluate(IN_VIEW)
     assert pending.locator("a").bounding_box()["height"] >= 44
     assert_tablet_fit(page, size)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from bench.common import session_keys
 from briefcase.models import Device
@@ -108,9 +109,9 @@ def test_a_position_marked_offline_in_the_briefcase_is_stored_once_back_online(
     minister = cabinet.members[1]
     context, page = new_tablet(browser, daphne, minister)
     set_up_briefcase(page, meeting)
-    assert page.locator(f"[data-testid=bc-read-{paper.pk}]").is_visible()
+    expect(page.locator(f"[data-testid=bc-read-{paper.pk}]")).to_be_visible()
     secret = page.locator("[data-testid^=bc-not-offline-]")
-    assert secret.count() == 1, "a Mật paper is listed, never kept offline"
+    expect(secret).to_have_count(1)  # a Mật paper is listed, never kept offline
     screenshot(page, "briefcase-1-synced-768x1024")
     if not service_worker_ready(page):
         context.close()
@@ -195,7 +196,7 @@ def test_offline_reading_ends_after_the_hours_without_contact(
     page.wait_for_selector("[data-testid=briefcase][data-state=ready]")
     notice = page.locator("[data-testid=briefcase-message]")
     assert "0 giờ không kết nối" in notice.inner_text()
-    assert page.locator("[data-testid^=bc-meeting-]").count() == 0
+    expect(page.locator("[data-testid^=bc-meeting-]")).to_have_count(0)
     assert page.evaluate(COUNT, ["papers", "manifest"]) == [0, 0]
     screenshot(page, "briefcase-5-expired-768x1024")
     context.set_offline(False)

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from archive.models import ExportJob
 from documents.models import Document
@@ -107,7 +108,7 @@ def test_a_file_over_the_limit_is_refused_in_the_browser_and_the_typed_title_sta
         page.wait_for_timeout(300)
         assert sent == [] and "/drafts/new/" in page.url
         assert page.input_value("textarea[name=summary]") == title
-        assert message.is_visible()
+        expect(message).to_be_visible()
         screenshot(page, f"busy-upload-refused-{name}")
     assert Document.objects.count() == 0
 
@@ -145,7 +146,7 @@ def test_the_records_package_page_follows_the_job(cabinet, signers, tablet):
         with page.expect_navigation():
             page.click("[data-testid=record-package]")
         page.wait_for_selector("[data-testid=export-job][data-state=ready]", timeout=30_000)
-        assert page.locator("[data-testid=export-download]").is_visible()
+        expect(page.locator("[data-testid=export-download]")).to_be_visible()
         no_sideways_scroll(page, size)
         screenshot(page, f"busy-export-ready-{name}")
         with page.expect_download() as download:

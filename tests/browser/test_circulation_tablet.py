@@ -1,6 +1,7 @@
 """The draft page on a tablet: versions, comments by page, the diff, the comment form."""
 
 import pytest
+from playwright.sync_api import expect
 
 from circulation import services
 from tests.browser.conftest import TABLET_PORTRAIT, login, screenshot
@@ -27,10 +28,10 @@ def test_the_draft_page_reads_well_on_a_tablet(tablet, cabinet):
     page = tablet(TABLET_PORTRAIT)
     login(page, cabinet.minister.username)
     page.goto(f"/drafts/{circulation.pk}/?a=1&b=2")
-    assert page.get_by_test_id("draft-summary").is_visible()
-    assert page.get_by_test_id(f"comment-answered-{comment.pk}").is_visible()
-    assert page.get_by_test_id("diff-added").first.is_visible()
-    assert page.get_by_test_id("comment-form").is_visible()
+    expect(page.get_by_test_id("draft-summary")).to_be_visible()
+    expect(page.get_by_test_id(f"comment-answered-{comment.pk}")).to_be_visible()
+    expect(page.get_by_test_id("diff-added").first).to_be_visible()
+    expect(page.get_by_test_id("comment-form")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= TABLET_PORTRAIT["width"]  # nothing overflows sideways
     screenshot(page, "circulation-draft-tablet")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from exchange import services
 from exchange.models import Dispatch, Incoming
@@ -93,7 +94,7 @@ def test_the_government_office_sends_and_the_ministry_registers_on_tablets(
     assert recipient.get_attribute("data-state") == "queued"
     flash = desk.get_by_test_id("flash").first.inner_text()
     assert "Bộ Y tế" in flash and not flash.startswith("Sent to"), flash  # said in Vietnamese
-    assert desk.get_by_test_id("exchange-send-form").count() == 0  # nobody left to send to
+    expect(desk.get_by_test_id("exchange-send-form")).to_have_count(0)  # nobody left to send to
     assert desk.evaluate(FITS), desk.evaluate("document.documentElement.scrollWidth")
     _shot(desk, "exchange-send-1024.png")
 
@@ -108,7 +109,8 @@ def test_the_government_office_sends_and_the_ministry_registers_on_tablets(
     clerk.get_by_test_id("nav-exchange").click()
     clerk.wait_for_url("**/exchange/incoming/")
     row = clerk.get_by_test_id("incoming-row")
-    assert row.count() == 1 and row.get_attribute("data-state") == "received"
+    expect(row).to_have_count(1)
+    assert row.get_attribute("data-state") == "received"
     row.get_by_role("link", name="01/NQ-CP").click()
     clerk.wait_for_url(f"**/exchange/incoming/{incoming.pk}/")
     register = clerk.get_by_test_id("incoming-register-form")
@@ -133,7 +135,7 @@ def test_the_government_office_sends_and_the_ministry_registers_on_tablets(
     assert recipient.get_attribute("data-state") == "delivered"
     assert recipient.get_attribute("data-status") == "04"
     assert recipient.get_by_test_id("exchange-status").inner_text() == "Đã phân công"
-    assert recipient.locator("ol li").count() == 3  # received, registered, assigned
+    expect(recipient.locator("ol li")).to_have_count(3)  # received, registered, assigned
     assert "Lê Văn Thư" in recipient.locator("ol li").last.inner_text()
     assert desk.evaluate(FITS)
     _shot(desk, "exchange-status-1024.png")

@@ -4,6 +4,7 @@ from the meeting page, on a tablet held upright, and the agenda links the minute
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from meetings import services as meeting_services
 from tests.browser.conftest import TABLET_PORTRAIT, login, screenshot
@@ -40,6 +41,6 @@ def test_the_secretariat_adds_the_approval_of_the_minutes_on_a_tablet(tablet, ca
     link = page.get_by_test_id(f"minutes-of-{item.pk}").locator("a")
     assert link.get_attribute("href") == f"/minutes/meeting/{previous.pk}/"
     # The only earlier meeting is on the agenda now: nothing is left to offer.
-    assert page.get_by_test_id("approve-minutes-form").count() == 0
+    expect(page.get_by_test_id("approve-minutes-form")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET_PORTRAIT["width"]
     screenshot(page, "minutes-approve-added-768")

@@ -16,6 +16,7 @@ import zipfile
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 
 from archive.models import Record
 from minutes.models import Minutes
@@ -124,15 +125,15 @@ def drafted_and_issued(desk, cabinet, meeting, tmp_path) -> Minutes:
     """The draft built from the record as the meeting closed: the secretariat edits it,
     saves draft 2, previews and issues."""
     item_id = meeting.items.order_by("order").first().pk
-    assert desk.get_by_test_id("start-draft").count() == 0
-    assert desk.get_by_test_id("draft-row").count() == 1
+    expect(desk.get_by_test_id("start-draft")).to_have_count(0)
+    expect(desk.get_by_test_id("draft-row")).to_have_count(1)
     desk.fill(f"textarea[name=summary-{item_id}]", SUMMARY)
     desk.fill(f"textarea[name=conclusion-{item_id}]", CONCLUSION)
     desk.get_by_test_id("save-draft").click()
     desk.wait_for_load_state()
     assert desk.get_by_test_id("flash").inner_text() == vi("The draft was saved.")
     rows = desk.get_by_test_id("draft-row")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert desk.input_value(f"textarea[name=conclusion-{item_id}]") == CONCLUSION
     minutes = Minutes.objects.get(meeting=meeting)
     latest = minutes.drafts.order_by("-number").first()
@@ -153,7 +154,7 @@ def drafted_and_issued(desk, cabinet, meeting, tmp_path) -> Minutes:
     desk.wait_for_url(f"**/minutes/meeting/{meeting.pk}/#signing")
     assert desk.get_by_test_id("flash").inner_text() == vi("The minutes were issued for signature.")
     assert desk.get_by_test_id("minutes-page").get_attribute("data-state") == "secretary"
-    assert desk.get_by_test_id("editor").count() == 0
+    expect(desk.get_by_test_id("editor")).to_have_count(0)
     issued = Minutes.objects.get(pk=minutes.pk)
     assert issued.current_version.document.versions.count() == 1
     return issued
@@ -179,7 +180,7 @@ def signed_in_order(tablet, desk, cabinet, minutes: Minutes) -> Record:
     desk.wait_for_url(f"**/minutes/meeting/{meeting.pk}/#signing")
     assert desk.get_by_test_id("flash").inner_text() == vi("You signed the minutes as secretary.")
     assert desk.get_by_test_id("step-secretary").get_attribute("data-done") == "1"
-    assert desk.get_by_test_id("sign-form").count() == 0  # the chair's turn, not ours
+    expect(desk.get_by_test_id("sign-form")).to_have_count(0)  # the chair's turn, not ours
     assert document.versions.count() == 2 and Signature.objects.count() == 1
     look(desk, "minutes-secretary-signed")
 
@@ -187,8 +188,8 @@ def signed_in_order(tablet, desk, cabinet, minutes: Minutes) -> Record:
     login(chair, cabinet.chair.username)
     chair.goto(f"/minutes/meeting/{meeting.pk}/")
     assert chair.get_by_test_id("minutes-page").get_attribute("data-state") == "chair"
-    assert chair.get_by_test_id("editor").count() == 0
-    assert chair.get_by_test_id("history").count() == 0
+    expect(chair.get_by_test_id("editor")).to_have_count(0)
+    expect(chair.get_by_test_id("history")).to_have_count(0)
     look(chair, "minutes-chair-to-sign")
     sign_with(chair, USER_PIN)
     chair.wait_for_url(f"**/minutes/meeting/{meeting.pk}/#signing")
@@ -204,7 +205,7 @@ def signed_in_order(tablet, desk, cabinet, minutes: Minutes) -> Record:
     desk.wait_for_url(f"**/minutes/meeting/{meeting.pk}/#signing")
     assert desk.get_by_test_id("flash").inner_text() == vi("The minutes were sealed and archived.")
     assert desk.get_by_test_id("minutes-page").get_attribute("data-state") == "archived"
-    assert desk.get_by_test_id("archived").is_visible()
+    expect(desk.get_by_test_id("archived")).to_be_visible()
     steps = desk.get_by_test_id("steps").locator("li")
     assert steps.evaluate_all("ls => ls.map(l => l.dataset.done)") == ["1", "1", "1"]
     look(desk, "minutes-archived")
@@ -232,7 +233,8 @@ def found_and_checked(tablet, cabinet, record: Record, nss_db, tmp_path) -> None
     archive.get_by_test_id("archive-search-submit").click()
     archive.wait_for_load_state()
     found = archive.get_by_test_id("archive-row")
-    assert found.count() == 1 and found.get_attribute("data-record-id") == str(record.pk)
+    expect(found).to_have_count(1)
+    assert found.get_attribute("data-record-id") == str(record.pk)
     look(archive, "archive-search-minutes")
     found.locator("a").click()
     archive.wait_for_url(f"**/archive/{record.pk}/")
@@ -255,7 +257,7 @@ def found_and_checked(tablet, cabinet, record: Record, nss_db, tmp_path) -> None
     ]
     assert all(k.endswith(":yes") for k in kinds)
     trusted = verdicts.get_by_test_id("check-trusted")
-    assert trusted.count() == len(kinds)
+    expect(trusted).to_have_count(len(kinds))
     assert set(trusted.all_inner_texts()) == {"✓ " + vi("Trusted")}
     look(archive, "archive-verify-minutes")
 
@@ -291,7 +293,7 @@ def refused_to_a_member(tablet, cabinet, record: Record) -> None:
     # A member has no archive: no link, the search refused, the record unknown.
     member = tablet(TABLET_PORTRAIT)
     login(member, cabinet.minister.username)
-    assert member.get_by_test_id("nav-archive").count() == 0
+    expect(member.get_by_test_id("nav-archive")).to_have_count(0)
     assert member.goto("/archive/").status == 403
     fits(member, TABLET_PORTRAIT)
     assert member.goto(f"/archive/{record.pk}/").status == 404

@@ -5,6 +5,7 @@ that sets a cookie, so it never replaces the CSRF cookie under a sign-in form.""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login, wait_for
 
@@ -50,4 +51,4 @@ def test_a_worker_installed_while_signed_out_sets_no_cookie(tablet, cabinet):
     # The form on the page still signs in once its own cookie is back.
     page.goto("/accounts/login/")
     login(page, cabinet.minister.username)
-    assert page.locator("[data-testid=user-name]").is_visible()
+    expect(page.locator("[data-testid=user-name]")).to_be_visible()

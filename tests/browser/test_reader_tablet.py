@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from bench.common import session_keys
 from meetings.models import PaperReading
@@ -120,7 +121,7 @@ def test_a_minister_reads_a_paper_in_the_reader_and_the_pages_read_are_stored(
     assert pad.locator("[data-testid=reader-page-label]").inner_text() == "Trang 3/3"
     pad.keyboard.press("ArrowLeft")
     shows(pad, 2)
-    assert pad.locator(".reader-page").count() == 1  # one page at a time
+    expect(pad.locator(".reader-page")).to_have_count(1)  # one page at a time
 
     events = pad.evaluate("window.__readerPages")
     assert [e["page"] for e in events] == [1, 2, 3, 2]
@@ -157,7 +158,7 @@ def test_a_failed_download_says_so_and_the_retry_reads_the_paper(cabinet, paper,
     pad.wait_for_selector("[data-testid=reader-view][data-state=error]")
     error = pad.locator("[data-testid=reader-error]")
     assert error.is_visible() and "kết nối" in error.inner_text()
-    assert pad.locator("[data-testid=reader-retry]").is_visible()
+    expect(pad.locator("[data-testid=reader-retry]")).to_be_visible()
     screenshot(pad, "reader-3-failed-768x1024")
 
     pad.unroute(file_url)

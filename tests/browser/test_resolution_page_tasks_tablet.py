@@ -5,6 +5,7 @@ section fits the screen with buttons large enough to touch."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import TABLET_PORTRAIT, login, screenshot
 from tests.test_resolution_tasks_helpers import add_task, issued_resolution
@@ -24,7 +25,7 @@ def test_the_chair_sees_how_the_resolution_s_tasks_stand(tablet, cabinet):
     login(page, cabinet.chair.username)
     page.goto(f"/resolutions/{resolution.pk}/")
     progress = page.get_by_test_id("task-progress")
-    assert progress.get_by_test_id("task-row").count() == 2
+    expect(progress.get_by_test_id("task-row")).to_have_count(2)
     assert progress.get_by_test_id("count-total").inner_text() == "2"
     assert progress.get_by_test_id("count-overdue").inner_text() == "1"
     overdue = progress.locator(f"[data-testid=task-row][data-task-id='{late.pk}']")

@@ -5,6 +5,7 @@ with a PDF, and the secretariat sees it completed on time on the dashboard."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from resolutions.models import TaskState
 from tests.browser.conftest import TABLET_PORTRAIT, login, screenshot
@@ -36,7 +37,7 @@ def test_the_minister_reports_completion_and_the_secretariat_sees_it(tablet, cab
     minister.get_by_test_id("tasks-mine-link").click()
     minister.wait_for_url("**/resolutions/tasks/mine/")
     rows = minister.get_by_test_id("task-row")
-    assert rows.count() == 1  # Bộ Tư pháp's task is not the minister's
+    expect(rows).to_have_count(1)  # Bộ Tư pháp's task is not the minister's
     fits(minister)
     rows.first.get_by_role("link").click()
     minister.wait_for_url(f"**/resolutions/tasks/{task.pk}/")
@@ -47,8 +48,8 @@ def test_the_minister_reports_completion_and_the_secretariat_sees_it(tablet, cab
     minister.get_by_test_id("report-completion").click()
     minister.wait_for_load_state()
     assert minister.get_by_test_id("task-state").inner_text() == "Hoàn thành"
-    assert minister.get_by_test_id("task-on-time").is_visible()
-    assert minister.get_by_test_id("task-report-file").is_visible()
+    expect(minister.get_by_test_id("task-on-time")).to_be_visible()
+    expect(minister.get_by_test_id("task-report-file")).to_be_visible()
     fits(minister)
     screenshot(minister, "resolution-task-completed-768")
     task.refresh_from_db()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from resolutions.models import Resolution
 from tests.browser.conftest import TABLET_PORTRAIT, login, screenshot
@@ -54,7 +55,7 @@ def test_the_secretariat_drafts_numbers_and_sees_the_number(tablet, cabinet, tmp
     assert page.get_by_test_id("resolution-state").inner_text() == (
         "Đã lấy số, chờ người chủ trì ký"
     )
-    assert page.get_by_test_id("edit-link").count() == 0
+    expect(page.get_by_test_id("edit-link")).to_have_count(0)
     fits(page)
     screenshot(page, "resolution-numbered-768")
     response = page.request.get(f"/resolutions/{resolution.pk}/file.pdf")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from playwright.sync_api import expect
 
 from bench.common import daphne_command, free_port, process, session_keys
 from meetings import live
@@ -213,7 +214,7 @@ def test_three_tablets_run_a_meeting_and_one_catches_up_after_dropping_off(
         seen = [pad.locator(f"[data-testid={testid}]").text_content() for pad in (two, chair, one)]
         assert seen[0] == seen[1] == seen[2], testid
     wait_text(two, "vote-tally", "1 / 6")
-    assert two.locator("[data-testid=speaker-timer]").is_visible()
+    expect(two.locator("[data-testid=speaker-timer]")).to_be_visible()
     for pad, size in [(two, TABLET_PORTRAIT), (chair, TABLET_LANDSCAPE)]:
         assert pad.evaluate("document.documentElement.scrollWidth") <= size["width"]
     screenshot(two, "room-5-minister-caught-up-768x1024")

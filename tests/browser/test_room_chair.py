@@ -5,6 +5,7 @@ tablet shows each change, and a refused command says why next to the control."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from meetings import live
 from meetings import services as meetings
@@ -41,8 +42,8 @@ def test_the_chair_runs_an_item_and_a_minister_sees_every_change(
     speakers = cabinet.members[1:4]
     chair = room_tablet(cabinet.chair, meeting, TABLET_LANDSCAPE)
     minister = room_tablet(cabinet.members[1], meeting, TABLET_PORTRAIT)
-    assert minister.locator("[data-testid=chair-controls]").count() == 0
-    assert minister.locator(f"[data-testid=open-item-{first.pk}]").count() == 0
+    expect(minister.locator("[data-testid=chair-controls]")).to_have_count(0)
+    expect(minister.locator(f"[data-testid=open-item-{first.pk}]")).to_have_count(0)
 
     # Open the first item.
     chair.click(f"[data-testid=open-item-{first.pk}]")
@@ -60,8 +61,8 @@ def test_the_chair_runs_an_item_and_a_minister_sees_every_change(
     chair.click(f"[data-testid=give-floor-{speakers[2].pk}]")
     wait_text(minister, "current-speaker", speakers[2].full_name)
     minister.wait_for_selector("[data-testid=speaker-timer]:visible")
-    assert minister.locator(f"[data-testid=queue-entry-{speakers[2].pk}]").count() == 0
-    assert minister.locator(f"[data-testid=queue-entry-{speakers[0].pk}]").count() == 1
+    expect(minister.locator(f"[data-testid=queue-entry-{speakers[2].pk}]")).to_have_count(0)
+    expect(minister.locator(f"[data-testid=queue-entry-{speakers[0].pk}]")).to_have_count(1)
 
     # The chair starts the conclusion; the room moves on; the draft stays as typed.
     chair.fill("[data-testid=conclusion-input]", "Thống nhất giao Bộ Tài chính")
@@ -72,8 +73,8 @@ def test_the_chair_runs_an_item_and_a_minister_sees_every_change(
     chair.click("[data-testid=pause-meeting]")
     minister.wait_for_selector("[data-testid=room-paused]:visible")
     chair.wait_for_selector("[data-testid=resume-meeting]:visible")
-    assert not chair.locator("[data-testid=conclude-form]").is_visible()  # paused
-    assert chair.locator(f"[data-testid=give-floor-{speakers[0].pk}]").count() == 0
+    expect(chair.locator("[data-testid=conclude-form]")).not_to_be_visible()  # paused
+    expect(chair.locator(f"[data-testid=give-floor-{speakers[0].pk}]")).to_have_count(0)
     screenshot(minister, "chair-2-minister-paused-768x1024")
     chair.click("[data-testid=resume-meeting]")
     minister.wait_for_selector("[data-testid=room-paused]", state="hidden")
@@ -97,7 +98,7 @@ def test_the_chair_runs_an_item_and_a_minister_sees_every_change(
         "Thống nhất giao Bộ Tài chính hoàn thiện hồ sơ",
     )
     # A concluded item has no Open button; the next one has.
-    assert chair.locator(f"[data-testid=open-item-{first.pk}]").count() == 0
+    expect(chair.locator(f"[data-testid=open-item-{first.pk}]")).to_have_count(0)
     chair.click(f"[data-testid=open-item-{second.pk}]")
     wait_text(minister, "current-item", f"2. {second.title}")
     for pad, size in [(minister, TABLET_PORTRAIT), (chair, TABLET_LANDSCAPE)]:

@@ -5,6 +5,7 @@ not even when the chair moves to one of them or shows its paper."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from meetings import live
 from meetings import services as meetings
@@ -56,14 +57,14 @@ def test_a_guest_sees_only_their_items_and_never_a_vote_control(
     guest.on("request", lambda request: fetched.append(request.url))
 
     items = guest.locator("[data-testid=agenda-list] > li")
-    assert items.count() == 1
+    expect(items).to_have_count(1)
     assert guest.get_attribute("[data-testid=agenda-list] > li", "data-item-id") == str(first.pk)
     assert text(guest, "current-item") == f"1. {first.title}"
     # The vote on the guest's item shows, without a way to vote or to run it.
     guest.wait_for_selector("[data-testid=vote][data-state=open]")
     for control in ["vote-buttons", "vote-form", "close-vote", "chair-controls"]:
-        assert not guest.locator(f"[data-testid={control}]").is_visible(), control
-    assert guest.locator("[data-testid=pause-meeting], [data-testid^=open-item-]").count() == 0
+        expect(guest.locator(f"[data-testid={control}]")).not_to_be_visible()
+    expect(guest.locator("[data-testid=pause-meeting], [data-testid^=open-item-]")).to_have_count(0)
     options = guest.locator("[data-testid=viewer-paper] option[value]:not([value=''])")
     assert options.all_inner_texts() == ["Submission — Ý kiến của VCCI"]
     screenshot(guest, "guest-1-room-768x1024")

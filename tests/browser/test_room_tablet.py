@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from bench.common import session_keys
 from meetings import live
@@ -320,7 +321,7 @@ def test_after_the_close_the_room_shows_results_and_offers_nothing_more(
             assert page.locator(f"[data-testid={gone}]").is_hidden(), gone
         assert page.locator("[data-testid=action-bar]").is_hidden()
         page.wait_for_selector("[data-testid=viewer][data-state=idle][data-following='0']")
-        assert page.locator("[data-testid=viewer-canvas]").count() == 0
+        expect(page.locator("[data-testid=viewer-canvas]")).to_have_count(0)
         assert text(page, "viewer-status") == "Chọn một tài liệu để đọc."
         no_sideways_scroll(page)
     screenshot(minister, f"room-tablet-8-after-close-member-{size}")
@@ -329,4 +330,4 @@ def test_after_the_close_the_room_shows_results_and_offers_nothing_more(
     # A reload shows the same: nothing on the screen, the results listed.
     minister.reload()
     minister.wait_for_selector("[data-testid=room-results]:visible")
-    assert minister.locator("[data-testid=viewer-canvas]").count() == 0
+    expect(minister.locator("[data-testid=viewer-canvas]")).to_have_count(0)

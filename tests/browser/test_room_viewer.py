@@ -5,6 +5,7 @@ on their own stays where they are, and a paper a member may not open is never fe
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from meetings import live
 from meetings import services as meetings
@@ -84,7 +85,7 @@ def test_following_tablets_jump_with_the_presenter_and_a_free_reader_stays(
     two = room_tablet(cabinet.members[2], meeting, TABLET_PORTRAIT)
     for pad in (one, two):
         pad.wait_for_selector("[data-testid=viewer][data-state=idle]")
-        assert pad.locator("[data-testid=viewer-canvas]").count() == 0
+        expect(pad.locator("[data-testid=viewer-canvas]")).to_have_count(0)
 
     # The secretariat picks the paper, turns to page 2 on its own and shows it.
     desk.select_option("[data-testid=viewer-paper]", str(paper.pk))
@@ -96,7 +97,7 @@ def test_following_tablets_jump_with_the_presenter_and_a_free_reader_stays(
     for pad in (one, two):
         shows(pad, paper.pk, 2)
         assert text(pad, "viewer-page-label") == "Page 2 of 4"
-        assert pad.locator("[data-testid=viewer][data-following='1']").count() == 1
+        expect(pad.locator("[data-testid=viewer][data-following='1']")).to_have_count(1)
     screenshot(one, "viewer-1-following-768x1024")
 
     # The second minister reads on their own and turns back to page 1.
@@ -148,7 +149,7 @@ def test_a_paper_the_member_may_not_open_is_never_fetched(
         f"[data-testid=viewer][data-paper-id='{secret.pk}'][data-state=forbidden]"
     )
     assert "named recipients" in text(other, "viewer-error")
-    assert other.locator("[data-testid=viewer-canvas]").count() == 0
+    expect(other.locator("[data-testid=viewer-canvas]")).to_have_count(0)
     assert not [url for url in fetched if "/papers/" in url]
     screenshot(other, "viewer-4-restricted-768x1024")
 
@@ -161,10 +162,10 @@ def test_a_failed_download_says_so_and_can_be_tried_again(
     pad.route("**/papers/*/file/**", lambda route: route.abort("internetdisconnected"))
     pad.select_option("[data-testid=viewer-paper]", str(paper.pk))
     pad.wait_for_selector("[data-testid=viewer][data-state=error]")
-    assert pad.locator("[data-testid=viewer-error]").is_visible()
+    expect(pad.locator("[data-testid=viewer-error]")).to_be_visible()
     assert "could not be loaded" in text(pad, "viewer-error")
     screenshot(pad, "viewer-5-error-768x1024")
     pad.unroute("**/papers/*/file/**")
     pad.click("[data-testid=viewer-retry]")
     shows(pad, paper.pk, 1)
-    assert not pad.locator("[data-testid=viewer-error]").is_visible()
+    expect(pad.locator("[data-testid=viewer-error]")).not_to_be_visible()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from meetings.models import MeetingPaper
 from people.models import Role
@@ -91,7 +92,7 @@ def test_a_minister_signs_a_paper_on_a_tablet_and_the_secretariat_seals_it(
     fits(page, TABLET_PORTRAIT)
     screenshot(page, "signing-paper-minister-768")
     page.get_by_test_id("sign-1").click()
-    assert page.get_by_test_id("sign-form").is_visible()
+    expect(page.get_by_test_id("sign-form")).to_be_visible()
     fits(page, TABLET_PORTRAIT)
 
     # A wrong PIN: a clear Vietnamese message with the attempts left, and nothing signed.
@@ -111,7 +112,7 @@ def test_a_minister_signs_a_paper_on_a_tablet_and_the_secretariat_seals_it(
     page.get_by_test_id("submit").click()
     page.wait_for_url(f"**/papers/{paper.pk}/")
     assert page.get_by_test_id("flash").inner_text() == "Đã ký số: đã tạo phiên bản 2."
-    assert page.get_by_test_id("version-2").is_visible()
+    expect(page.get_by_test_id("version-2")).to_be_visible()
     assert SigningKey.objects.get(user=minister).failed_attempts == 0
     fits(page, TABLET_PORTRAIT)
     screenshot(page, "signing-signed-768")
@@ -121,7 +122,7 @@ def test_a_minister_signs_a_paper_on_a_tablet_and_the_secretariat_seals_it(
     assert summary.get_attribute("data-ok") == "yes"
     assert summary.inner_text() == "Tất cả chữ ký số đều hợp lệ."
     verdicts = page.get_by_test_id("signature-verdict")
-    assert verdicts.count() == 2  # the signature and its document timestamp (B-LTA)
+    expect(verdicts).to_have_count(2)  # the signature and its document timestamp (B-LTA)
     assert verdicts.evaluate_all("vs => vs.map(v => v.dataset.kind + ':' + v.dataset.ok)") == [
         "personal:yes",
         "timestamp:yes",
@@ -137,7 +138,7 @@ def test_a_minister_signs_a_paper_on_a_tablet_and_the_secretariat_seals_it(
     desk = tablet(TABLET_LANDSCAPE)
     login(desk, cabinet.secretary.username)
     desk.goto(f"/meetings/{paper.meeting_id}/papers/{paper.pk}/")
-    assert desk.get_by_test_id("sign-2").count() == 0  # no personal key of their own
+    expect(desk.get_by_test_id("sign-2")).to_have_count(0)  # no personal key of their own
     desk.get_by_test_id("seal-2").click()
     desk.fill("input[name=pin]", SEAL_PIN)
     fits(desk, TABLET_LANDSCAPE)
@@ -152,7 +153,7 @@ def test_a_minister_signs_a_paper_on_a_tablet_and_the_secretariat_seals_it(
     kinds = verdicts.evaluate_all("vs => vs.map(v => v.dataset.kind + ':' + v.dataset.ok)")
     assert [k for k in kinds if not k.startswith("timestamp")] == ["personal:yes", "seal:yes"]
     desk.get_by_test_id("verify-details").locator("summary").click()
-    assert desk.get_by_test_id("signature-row").first.is_visible()
+    expect(desk.get_by_test_id("signature-row").first).to_be_visible()
     fits(desk, TABLET_LANDSCAPE)
     screenshot(desk, "signing-verify-sealed-1024")
     sealed = fetch_version(desk, paper, 3)

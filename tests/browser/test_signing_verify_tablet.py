@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from signing import services
 from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, login, screenshot
@@ -68,7 +69,7 @@ def test_the_verify_page_reads_plainly_on_a_tablet(tablet, signers, tmp_path, lo
     assert page.get_by_test_id("verify-summary").get_attribute("data-ok") == "yes"
 
     cards = page.get_by_test_id("signature-verdict")
-    assert cards.count() == 4
+    expect(cards).to_have_count(4)
     first = cards.first
     personal, vietnam_time = WORDS[locale]
     assert first.locator("h3").inner_text() == f"1. {personal}"
@@ -90,7 +91,7 @@ def test_the_verify_page_reads_plainly_on_a_tablet(tablet, signers, tmp_path, lo
 
     page.get_by_test_id("verify-details").locator("summary").click()
     rows = page.get_by_test_id("signature-row")
-    assert rows.first.is_visible()
+    expect(rows.first).to_be_visible()
     assert rows.first.locator("td").first.inner_text() == personal
     fits(page, size)
     name = f"signing-verify-{locale[:2]}-{size['width']}"

@@ -8,6 +8,7 @@ waiting for his signature, signs them with the PIN, and the minutes go on to the
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ballots.models import Answer
 from circulation.models import Comment
@@ -103,7 +104,7 @@ def test_a_minister_clears_the_ballot_and_the_draft_from_the_home_page(
 
     page.goto("/")
     assert kinds(page) == []
-    assert page.get_by_test_id("no-duties").is_visible()
+    expect(page.get_by_test_id("no-duties")).to_be_visible()
     assert work_count(page) == 0
 
 
@@ -130,7 +131,7 @@ def test_the_chair_signs_the_minutes_from_the_home_page_and_they_go_to_the_seal(
     assert Minutes.objects.get(pk=minutes.pk).state == Minutes.State.SEAL
 
     page.goto("/")
-    assert duty(page, "minutes_sign").count() == 0
+    expect(duty(page, "minutes_sign")).to_have_count(0)
     desk.goto("/")
-    assert duty(desk, "minutes_waiting").count() == 0
-    assert duty(desk, "minutes_seal").count() == 1  # the seal is next, the secretariat's
+    expect(duty(desk, "minutes_waiting")).to_have_count(0)
+    expect(duty(desk, "minutes_seal")).to_have_count(1)  # the seal is next, the secretariat's

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 
 from ballots.models import Answer
 from circulation.models import Comment
@@ -99,8 +100,8 @@ def test_a_minister_answers_signs_and_comments_from_the_home_page(tablet, cabine
     page.click("[data-testid=submit-answer]")
     page.locator("[data-testid=sign-answer-form]").wait_for()
     page.goto("/")
-    assert duty(page, "ballot_answer").count() == 0
-    assert duty(page, "ballot_sign").count() == 1  # submitted, not signed: still to do
+    expect(duty(page, "ballot_answer")).to_have_count(0)
+    expect(duty(page, "ballot_sign")).to_have_count(1)  # submitted, not signed: still to do
     duty(page, "ballot_sign").get_by_test_id("duty-link").click()
     form = page.locator("[data-testid=sign-answer-form]")
     form.locator("input[type=password]").fill(USER_PIN)
@@ -110,7 +111,7 @@ def test_a_minister_answers_signs_and_comments_from_the_home_page(tablet, cabine
 
     # The draft: one tap to it, a comment sent.
     page.goto("/")
-    assert duty(page, "ballot_sign").count() == 0
+    expect(duty(page, "ballot_sign")).to_have_count(0)
     duty(page, "draft_comment").get_by_test_id("duty-link").click()
     page.wait_for_url(f"**/drafts/{circulation.pk}/")
     comment_form = page.get_by_test_id("comment-form")
@@ -120,8 +121,8 @@ def test_a_minister_answers_signs_and_comments_from_the_home_page(tablet, cabine
     assert Comment.objects.filter(circulation=circulation, author=minister).exists()
 
     page.goto("/")
-    assert page.locator("[data-testid=duty]").count() == 0
-    assert page.get_by_test_id("no-duties").is_visible()
+    expect(page.locator("[data-testid=duty]")).to_have_count(0)
+    expect(page.get_by_test_id("no-duties")).to_be_visible()
     assert work_count(page) == 0
     screenshot(page, f"worklist-minister-done-{size['width']}x{size['height']}")
 
@@ -135,12 +136,12 @@ def test_the_chair_is_led_from_home_to_the_minutes_and_signs_them(
     open_ballot(cabinet)  # the chair answers ballots too
     desk = tablet(viewport=size)
     login(desk, cabinet.secretary.username)
-    assert duty(desk, "minutes_sign").count() == 1  # the secretary signs first
+    expect(duty(desk, "minutes_sign")).to_have_count(1)  # the secretary signs first
     off_the_loop(secretary_signs, cabinet, minutes)
     desk.goto("/")
     waiting = duty(desk, "minutes_waiting")
     assert str(cabinet.chair) in waiting.inner_text()  # blocked on whom, by name
-    assert duty(desk, "ballot_waiting").count() == 1
+    expect(duty(desk, "ballot_waiting")).to_have_count(1)
     fits(desk, size)
     screenshot(desk, f"worklist-secretariat-{size['width']}x{size['height']}")
 
@@ -155,7 +156,7 @@ def test_the_chair_is_led_from_home_to_the_minutes_and_signs_them(
     assert Minutes.objects.get(pk=minutes.pk).state == Minutes.State.SEAL
 
     page.goto("/")
-    assert duty(page, "minutes_sign").count() == 0
+    expect(duty(page, "minutes_sign")).to_have_count(0)
     desk.goto("/")
-    assert duty(desk, "minutes_waiting").count() == 0
-    assert duty(desk, "minutes_seal").count() == 1  # the seal is next, the secretariat's
+    expect(duty(desk, "minutes_waiting")).to_have_count(0)
+    expect(duty(desk, "minutes_seal")).to_have_count(1)  # the seal is next, the secretariat's
