@@ -11,8 +11,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from pydantic import ConfigDict
 
-from ecabinet.errors import NotFound
-from ecabinet.realtime.commands import Id, command
+from ecabinet.errors import NotFound, ServiceError
+from ecabinet.realtime.commands import Id, Item, command, command_batch
 from voting import services
 from voting.models import Vote
 from voting.schemas import CastIn, CloseIn
@@ -52,6 +52,24 @@ def vote_cast(
         member_id=member_id,
     )
     return result.as_dict()
+
+
+@command_batch("vote.cast")
+def vote_cast_together(items: list[Item]) -> list[dict[str, Any] | ServiceError | None]:
+    """Casts in the same vote that arrived together: written at once."""
+    casts = [
+        services.Cast(
+            actor=item.actor,
+            meeting_id=item.meeting_id,
+            choice=item.values["choice"],
+            receipt=item.values.get("receipt"),
+            member_id=item.values.get("member_id"),
+            language=item.language,
+        )
+        for item in items
+    ]
+    results = services.ballots_cast_together(vote_id=items[0].values["vote_id"], casts=casts)
+    return [r.as_dict() if isinstance(r, services.CastResult) else r for r in results]
 
 
 @command("vote.close", args=CloseArgs)

@@ -14,14 +14,21 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ecabinet import audit
-from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound
+from ecabinet.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
 from ecabinet.realtime import later
 from ecabinet.realtime.events import publish
-from meetings.access import MeetingAccess, ensure_can_chair, ensure_can_manage, ensure_can_see_item
+from meetings.access import (
+    MeetingAccess,
+    ensure_access_to_item,
+    ensure_can_chair,
+    ensure_can_manage,
+    ensure_can_see_item,
+    meeting_accesses,
+)
 from meetings.models import AgendaItem, Meeting, Participant
 from notifications.alerts import alert_vote_closed, alert_vote_opened
 from people.models import User
@@ -233,9 +240,12 @@ def _chair_choice(vote: Vote, present: set[int], receipt: str | None) -> str | N
 # --- Ballots ------------------------------------------------------------------
 
 
-def _seat_for(vote: Vote, access: MeetingAccess, member_id: int | None) -> User:
+def _seat_for(
+    vote: Vote, access: MeetingAccess, member_id: int | None, seated: set[int] | None = None
+) -> User:
     """The member whose seat the actor votes for: their own, or the one they deputise for
-    with the chair's leave to vote."""
+    with the chair's leave to vote. `seated`: the vote's seats among those asked for,
+    when already read."""
     member = access.acting_for
     participant = access.participant
     if member is None:
@@ -246,7 +256,11 @@ def _seat_for(vote: Vote, access: MeetingAccess, member_id: int | None) -> User:
         raise NotAllowed(
             _("The chair has not allowed you to vote for %(member)s.") % {"member": member}
         )
-    if not Seat.objects.filter(vote=vote, member=member).exists():
+    if (
+        member.pk not in seated
+        if seated is not None
+        else not Seat.objects.filter(vote=vote, member=member).exists()
+    ):
         raise NotAllowed(
             _("%(member)s was not on the list of voters when this vote opened.")
             % {"member": member}
@@ -271,14 +285,170 @@ def ballot_cast(
     _ensure_open(vote)
     choice = _clean_choice(choice)
     if vote.is_secret:
-        if not isinstance(receipt, str) or not secrecy.RECEIPT.match(receipt):
-            message = _("A secret ballot needs the tablet's receipt (22 to 128 random characters).")
-            raise Invalid(message, fields={"receipt": [message]})
+        _ensure_receipt(receipt)
         result = _store_secret(vote, member, actor, choice, receipt=receipt)
     else:
         result = _store_named(vote, member, actor, choice)
     _announce(vote, result, actor)
     return result
+
+
+@dataclass(frozen=True)
+class Cast:
+    """One of the casts `ballots_cast_together` writes: `ballot_cast`'s arguments, the
+    meeting whose room it came from, and the language its refusal is told in."""
+
+    actor: User
+    meeting_id: int
+    choice: object
+    receipt: str | None = None
+    member_id: int | None = None
+    language: str | None = None
+
+
+@transaction.atomic
+def ballots_cast_together(
+    *, vote_id: int, casts: list[Cast]
+) -> list[CastResult | ServiceError | None]:
+    """Cast ballots of one vote that arrived together: for each, the checks and writes of
+    `ballot_cast`, in one transaction with the vote locked once, the voters' places and
+    ballots read in one query each, the ballots written in one statement, their audit
+    entries in one run of the chain and the running tally pushed once. The answer to
+    each cast, in order: its result, or the refusal it gets (it writes nothing). A seat
+    already cast for earlier in the batch gets None: the caller casts it alone after
+    this (a change of that ballot, or its refusal)."""
+    vote = _lock(vote_id)
+    accesses = meeting_accesses(users=[cast.actor for cast in casts], meeting=vote.meeting)
+    wanted = {a.acting_for.pk for a in accesses.values() if a.acting_for is not None}
+    seated = set(
+        Seat.objects.filter(vote=vote, member_id__in=wanted).values_list("member_id", flat=True)
+    )
+    answers: list[CastResult | ServiceError | None] = []
+    accepted: list[tuple[int, Cast, User, str]] = []  # (answer's place, cast, member, choice)
+    taken: set[int] = set()
+    for cast in casts:
+        try:
+            with translation.override(cast.language):
+                if cast.meeting_id != vote.meeting_id:
+                    raise NotFound(_("That vote is not in this meeting."))
+                access = ensure_access_to_item(accesses[cast.actor.pk], vote.item)
+                member = _seat_for(vote, access, cast.member_id, seated)
+                _ensure_open(vote)
+                choice = _clean_choice(cast.choice)
+                if vote.is_secret:
+                    _ensure_receipt(cast.receipt)
+        except ServiceError as refusal:
+            answers.append(refusal)
+            continue
+        if member.pk in taken:
+            answers.append(None)
+            continue
+        taken.add(member.pk)
+        accepted.append((len(answers), cast, member, choice))
+        answers.append(None)  # its result, once written
+    store = _store_secrets if vote.is_secret else _store_nameds
+    for place, result in store(vote, accepted).items():
+        answers[place] = result
+    written = [(place, cast) for place, cast, _member, _choice in accepted]
+    results = [answers[place] for place, _cast in written]
+    audit.record_many(
+        [
+            audit.entry(**_audited(vote, result, cast.actor))
+            for (place, cast), result in zip(written, results, strict=True)
+            if isinstance(result, CastResult)
+        ]
+    )
+    for result in results:
+        if isinstance(result, CastResult):
+            _publish_ballot(vote, result)
+    if any(isinstance(result, CastResult) for result in results):
+        _push_tally(vote)
+    return answers
+
+
+def _ensure_receipt(receipt: object) -> None:
+    if not isinstance(receipt, str) or not secrecy.RECEIPT.match(receipt):
+        message = _("A secret ballot needs the tablet's receipt (22 to 128 random characters).")
+        raise Invalid(message, fields={"receipt": [message]})
+
+
+def _store_nameds(vote: Vote, accepted: list) -> dict[int, CastResult]:
+    """`_store_named` for several seats: their ballots read in one query, and the new
+    ones and the changed ones written in one statement each."""
+    members = [member.pk for _place, _cast, member, _choice in accepted]
+    earlier = {b.member_id: b for b in Ballot.objects.filter(vote=vote, member_id__in=members)}
+    now = timezone.now()
+    new, changed, results = [], [], {}
+    for place, cast, member, choice in accepted:
+        ballot = earlier.get(member.pk)
+        if ballot is None:
+            new.append(Ballot(vote=vote, member=member, updated_at=now))
+            ballot = new[-1]
+        else:
+            ballot.changes += 1
+            changed.append(ballot)
+        ballot.cast_by, ballot.choice = cast.actor, choice
+        ballot.recorded_by, ballot.reason, ballot.updated_at = None, "", now
+        results[place] = CastResult(
+            vote.pk, member.pk, cast.actor.pk, False, ballot.pk is not None, False, choice
+        )
+    Ballot.objects.bulk_create(new)
+    fields = ["cast_by", "choice", "recorded_by", "reason", "changes", "updated_at"]
+    Ballot.objects.bulk_update(changed, fields)
+    return results
+
+
+def _store_secrets(vote: Vote, accepted: list) -> dict[int, CastResult | ServiceError]:
+    """`_store_secret` for several seats (tablets' casts, none by hand): their
+    participations and the ballots their receipts open read in one query each; the new
+    participations written in one statement, and all the ballots mixed with others of
+    the vote in one rewrite."""
+    members = [member.pk for _place, _cast, member, _choice in accepted]
+    voted = set(
+        SecretParticipation.objects.filter(vote=vote, member_id__in=members).values_list(
+            "member_id", flat=True
+        )
+    )
+    tokens = {
+        place: secrecy.ballot_token(vote_id=vote.pk, member_id=member.pk, receipt=cast.receipt)
+        for place, cast, member, _choice in accepted
+    }
+    changing = [tokens[place] for place, _c, member, _ch in accepted if member.pk in voted]
+    tags = dict(
+        SecretBallot.objects.filter(vote=vote, token__in=changing).values_list(
+            "token", "holder_tag"
+        )
+    )
+    participations, owns, results = [], [], {}
+    for place, cast, member, choice in accepted:
+        token = tokens[place]
+        if member.pk in voted:
+            if token not in tags:
+                with translation.override(cast.language):
+                    results[place] = Conflict(
+                        _(
+                            "This member has already voted. A secret ballot can be changed "
+                            "only from the tablet that cast it."
+                        )
+                    )
+                continue
+            tag = tags[token]
+        else:
+            participations.append(SecretParticipation(vote=vote, member=member, cast_by=cast.actor))
+            delegated = cast.actor.pk != member.pk
+            tag = (
+                secrecy.holder_tag(vote_id=vote.pk, holder_id=cast.actor.pk)
+                if delegated
+                else secrecy.random_tag()
+            )
+        sealed = secrecy.seal_choice(vote_id=vote.pk, token=token, choice=choice)
+        owns.append({"token": token, "holder_tag": tag, "sealed_choice": sealed})
+        changed = member.pk in voted
+        results[place] = CastResult(vote.pk, member.pk, cast.actor.pk, True, changed, False, None)
+    SecretParticipation.objects.bulk_create(participations)
+    if owns:
+        _write_mixed(vote, owns)
+    return results
 
 
 @transaction.atomic
@@ -350,7 +520,7 @@ def _store_secret(vote, member, cast_by, choice, *, receipt=None, manual=None) -
         tag = mine["holder_tag"]
         changed = True
     sealed = secrecy.seal_choice(vote_id=vote.pk, token=token, choice=choice)
-    _write_mixed(vote, {"token": token, "holder_tag": tag, "sealed_choice": sealed})
+    _write_mixed(vote, [{"token": token, "holder_tag": tag, "sealed_choice": sealed}])
     return CastResult(vote.pk, member.pk, cast_by.pk, True, changed, manual is not None, None)
 
 
@@ -359,22 +529,23 @@ MIX = 8
 _BALLOT_FIELDS = ("id", "sealed_choice", "token", "holder_tag")
 
 
-def _write_mixed(vote: Vote, own: dict) -> None:
-    """Write the cast's ballot together with up to MIX other ballots of the vote, all
+def _write_mixed(vote: Vote, owns: list[dict]) -> None:
+    """Write the casts' ballots together with up to MIX other ballots of the vote, all
     deleted and inserted again under new random ids in a random order: the transaction
-    that wrote the new ballot wrote as many others, and its row is not the table's last.
+    that wrote a new ballot wrote as many others, and its row is not the table's last.
     The others are the ballots whose random ids follow a random point (an index range,
     not a scan), so a cast costs the same with 20 seats or 2,000. The close rewrites them
     all once more (`_reshuffle`)."""
-    ballots = SecretBallot.objects.filter(vote=vote).exclude(token=own["token"])
+    tokens = [own["token"] for own in owns]
+    ballots = SecretBallot.objects.filter(vote=vote).exclude(token__in=tokens)
     pivot = uuid.uuid4()  # the ids are UUID4s too
     others = list(ballots.filter(id__gte=pivot).order_by("id").values(*_BALLOT_FIELDS)[:MIX])
     if len(others) < MIX:
         wrapped = ballots.filter(id__lt=pivot).order_by("id").values(*_BALLOT_FIELDS)
         others += list(wrapped[: MIX - len(others)])
     stale = [row.pop("id") for row in others]
-    SecretBallot.objects.filter(vote=vote).filter(Q(token=own["token"]) | Q(id__in=stale)).delete()
-    rows = [*others, own]
+    SecretBallot.objects.filter(vote=vote).filter(Q(token__in=tokens) | Q(id__in=stale)).delete()
+    rows = [*others, *owns]
     random.SystemRandom().shuffle(rows)
     SecretBallot.objects.bulk_create(SecretBallot(vote=vote, **row) for row in rows)
 
@@ -390,31 +561,41 @@ def _reshuffle(vote: Vote) -> None:
 
 
 def _announce(vote: Vote, result: CastResult, actor: User, reason: str = "") -> None:
+    audit.record(**_audited(vote, result, actor, reason))
+    _publish_ballot(vote, result)
+    _push_tally(vote)
+
+
+def _audited(vote: Vote, result: CastResult, actor: User, reason: str = "") -> dict:
+    """The audit entry of a ballot written, as `audit.record`'s arguments."""
     details = {"member": result.member_id, "cast_by": result.cast_by_id, "changed": result.changed}
     if result.manual:
         details["reason"] = reason
     if not vote.is_secret:
         details["choice"] = result.choice  # never for a secret ballot
-    audit.record(
-        actor=actor,
-        action="vote.ballot_recorded" if result.manual else "vote.ballot_cast",
-        target=vote,
-        body_id=vote.meeting.body_id,
-        details=details,
+    return {
+        "actor": actor,
+        "action": "vote.ballot_recorded" if result.manual else "vote.ballot_cast",
+        "target": vote,
+        "body_id": vote.meeting.body_id,
+        "details": details,
+    }
+
+
+def _publish_ballot(vote: Vote, result: CastResult) -> None:
+    if vote.is_secret:
+        return  # a secret ballot has no event of its own: who voted, when, would tell
+    shown = result.choice if selectors.tally_visible(vote=vote, sees_all=False) else None
+    event = BallotCast(
+        vote.pk,
+        vote.item_id,
+        result.member_id,
+        result.cast_by_id,
+        result.manual,
+        result.changed,
+        shown,
     )
-    if not vote.is_secret:
-        shown = result.choice if selectors.tally_visible(vote=vote, sees_all=False) else None
-        event = BallotCast(
-            vote.pk,
-            vote.item_id,
-            result.member_id,
-            result.cast_by_id,
-            result.manual,
-            result.changed,
-            shown,
-        )
-        publish(meeting_id=vote.meeting_id, event=event)
-    _push_tally(vote)
+    publish(meeting_id=vote.meeting_id, event=event)
 
 
 def _push_tally(vote: Vote) -> None:

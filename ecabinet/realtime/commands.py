@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from pydantic import ConfigDict, ValidationError
 
 from ecabinet.errors import Conflict, Invalid, NotFound, ServiceError
 from ecabinet.realtime.models import ClientCommand
+
+logger = logging.getLogger(__name__)
 
 Handler = Callable[..., dict[str, Any]]
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -50,6 +53,24 @@ class Command:
     # The argument whose equal values let commands share one transaction (group commit):
     # e.g. casts in the same vote. None: each command commits alone.
     together: str | None = None
+    # Writes such commands all at once (`command_batch`); None: one by one, each in a
+    # savepoint of its own.
+    batch: BatchHandler | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One command of a batch, as a batch handler gets it: the handler's own arguments
+    and the language its refusal is told in."""
+
+    actor: Any
+    meeting_id: int
+    values: dict[str, Any]
+    language: str | None
+
+
+# items -> per item, in order: the answer (a dict), the refusal, or None to run it alone.
+BatchHandler = Callable[[list[Item]], list[dict[str, Any] | ServiceError | None]]
 
 
 COMMANDS: dict[str, Command] = {}
@@ -68,6 +89,22 @@ def command(
         if name in COMMANDS and COMMANDS[name].handler is not handler:
             raise ValueError(f"command {name!r} is registered twice")
         COMMANDS[name] = Command(handler=handler, args=args, together=together)
+        return handler
+
+    return register
+
+
+def command_batch(name: str) -> Callable[[BatchHandler], BatchHandler]:
+    """Register how commands `name` that arrive together (its `together=`) are written
+    at once. The handler gets them in arrival order and answers each, writing nothing
+    for a refused one; it must behave as the command's handler run once per item, in
+    order, in one transaction. An item it cannot write with the others (e.g. a second
+    cast of the same seat) gets None, and is run alone after the batch. If it raises,
+    the batch is undone and its commands are run one by one instead."""
+
+    def register(handler: BatchHandler) -> BatchHandler:
+        entry = COMMANDS[name]
+        COMMANDS[name] = Command(entry.handler, entry.args, entry.together, handler)
         return handler
 
     return register
@@ -127,33 +164,124 @@ def together_key(name: Any, args: Any) -> str | None:
 
 def commands_run_together(requests: list[dict[str, Any]]) -> list[Outcome | Exception]:
     """Run commands that arrived together (the same `together_key`) in one transaction:
-    one commit, and the locks they share taken once. Each runs in a savepoint of its
-    own, so a refusal or a defect in one costs the others nothing; each gets its own
-    answer, in order: an Outcome, or the exception to answer with. A database that
-    cannot be reached fails them all (nothing was committed)."""
-    from ecabinet.realtime.events import gathering, publish_gathered
-    from ecabinet.realtime.heads import DATABASE_DOWN
+    one commit, and the locks they share taken once. Where the command has a batch
+    handler, they are written at once (`command_batch`); otherwise, or if that fails,
+    each runs in a savepoint of its own, so a refusal or a defect in one costs the others
+    nothing. Each gets its own answer, in order: an Outcome, or the exception to answer
+    with. A database that cannot be reached fails them all (nothing was committed)."""
+    from ecabinet.realtime.events import publish_gathered
 
-    answers: list[Outcome | Exception] = []
-    written = []  # the events of the commands that stand, to publish together
     with transaction.atomic():
-        for request in requests:
-            language = request.get("language")
-            kwargs = {k: v for k, v in request.items() if k != "language"}
-            try:
-                with transaction.atomic(), translation.override(language), gathering() as kept:
-                    outcome = command_run(**kwargs)
-            except DATABASE_DOWN:
-                raise
-            except Exception as error:
-                answers.append(error)  # its savepoint, events included, rolled back
-                continue
-            answers.append(outcome)
-            if not outcome.replayed:  # a replay's own run was rolled back
-                written.extend(kept)
+        written: list = []  # the events of the commands that stand, to publish together
+        answers = _run_batch(requests, written)
+        if answers is None:
+            written = []
+            answers = [None] * len(requests)
+        for place, request in enumerate(requests):
+            if answers[place] is None:  # not written with the batch
+                answers[place] = _run_alone(request, written)
         publish_gathered(written)
         if transaction.get_rollback():  # never acknowledge what will not be committed
             raise RuntimeError("the commands' transaction was marked for rollback")
+    return answers
+
+
+def _run_alone(request: dict[str, Any], written: list) -> Outcome | Exception:
+    from ecabinet.realtime.events import gathering
+    from ecabinet.realtime.heads import DATABASE_DOWN
+
+    language = request.get("language")
+    kwargs = {k: v for k, v in request.items() if k != "language"}
+    try:
+        with transaction.atomic(), translation.override(language), gathering() as kept:
+            outcome = command_run(**kwargs)
+    except DATABASE_DOWN:
+        raise
+    except Exception as error:
+        return error  # its savepoint, events included, rolled back
+    if not outcome.replayed:  # a replay's own run was rolled back
+        written.extend(kept)
+    return outcome
+
+
+def _run_batch(requests: list[dict[str, Any]], written: list) -> list | None:
+    """Write the requests with their command's batch handler. The answers, None where
+    a request is to be run alone; or None for all if the batch could not be written."""
+    from ecabinet.realtime.events import gathering
+    from ecabinet.realtime.heads import DATABASE_DOWN
+
+    name = requests[0].get("name")
+    entry = COMMANDS.get(name) if isinstance(name, str) else None
+    if entry is None or entry.batch is None or len(requests) < 2:
+        return None
+    answers: list[Outcome | Exception | None] = [None] * len(requests)
+    items, places, fingerprints = [], [], []
+    for place, request in enumerate(requests):
+        client_id, args = request.get("client_id"), request.get("args")
+        if request.get("name") != name or not isinstance(client_id, str):
+            continue  # run alone, where it gets its own refusal
+        if not CLIENT_ID.match(client_id) or not isinstance(args, dict):
+            continue
+        try:
+            with translation.override(request.get("language")):
+                values = _validated(entry.args, args)
+        except Invalid as refusal:
+            answers[place] = refusal
+            continue
+        items.append(Item(request["actor"], request["meeting_id"], values, request.get("language")))
+        places.append(place)
+        fingerprints.append(_fingerprint(name, values))
+    asked = [
+        (item.actor.pk, requests[place]["client_id"])
+        for item, place in zip(items, places, strict=True)
+    ]
+    if len(set(asked)) < len(asked):
+        return None  # the same command twice at once: one by one, the second a replay
+    earlier = {
+        (row.user_id, row.client_id): row
+        for row in ClientCommand.objects.filter(
+            user_id__in={user for user, _ in asked}, client_id__in={cid for _, cid in asked}
+        )
+    }
+    fresh = []
+    for item, place, fingerprint, key in zip(items, places, fingerprints, asked, strict=True):
+        if key in earlier:
+            try:
+                answers[place] = _replay(earlier[key], name, fingerprint)
+            except Conflict as refusal:
+                answers[place] = refusal
+        else:
+            fresh.append((item, place, fingerprint, key))
+    if not fresh:
+        return answers
+    try:
+        with transaction.atomic(), gathering() as kept:
+            results = entry.batch([item for item, *_ in fresh])
+            remembered = []
+            for (_item, place, fingerprint, (user_id, client_id)), result in zip(
+                fresh, results, strict=True
+            ):
+                if isinstance(result, dict):
+                    answers[place] = Outcome(ok=True, result=result)
+                    remembered.append(
+                        ClientCommand(
+                            user_id=user_id,
+                            client_id=client_id,
+                            name=name,
+                            fingerprint=fingerprint,
+                            result=result,
+                        )
+                    )
+                else:
+                    answers[place] = result  # a refusal, or None: run alone
+            ClientCommand.objects.bulk_create(remembered)
+    except DATABASE_DOWN:
+        raise
+    except Exception:
+        # A defect, or a client_id another process took meanwhile: all one by one.
+        logger.warning("a batch of %s was run one by one instead", name, exc_info=True)
+        return None
+    written.extend(kept)
     return answers
 
 
@@ -195,6 +323,7 @@ __all__ = [
     "Outcome",
     "ServiceError",
     "command",
+    "command_batch",
     "command_run",
     "commands_run_together",
     "together_key",
