@@ -1,15 +1,20 @@
 """The process's hub: one subscription per stream however many sockets join at once,
-every socket handed each event, and a subscription that failed or whose first socket
-went away taken over by the next socket instead of leaving the room deaf."""
+every socket handed each event, a subscription that failed or whose first socket went
+away taken over by the next socket instead of leaving the room deaf, and an event that
+arrives before an earlier one read from the log once for all the process's sockets."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 from channels.layers import InMemoryChannelLayer
 
 from ecabinet.realtime import hub
+from ecabinet.realtime.db import database_call
+from ecabinet.realtime.events import message_for
+from ecabinet.realtime.models import StoredEvent
 
 GROUP, KEY = "meeting.990001", "meeting:990001"
 
@@ -33,9 +38,11 @@ class SlowLayer(InMemoryChannelLayer):
 class Socket:
     def __init__(self):
         self.got = []
+        self.texts = []
 
     async def offer(self, message):
         self.got.append(message["seq"])
+        self.texts.append(message["text"])
 
 
 async def _event(layer, seq, *receivers):
@@ -89,3 +96,41 @@ async def test_a_subscription_that_failed_is_tried_again_by_the_next_socket(monk
     await _event(layer, 1, admitted)
     assert (refused.got, admitted.got) == ([], [1])
     await hub.leave(KEY, admitted)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_an_event_ahead_of_an_earlier_one_is_preceded_by_it_from_the_log_once(monkeypatch):
+    """Two server processes write to one stream: the second's event may reach this
+    process before the first's. The earlier one committed first, so it is in the log."""
+    layer = InMemoryChannelLayer()
+    monkeypatch.setattr(hub, "get_channel_layer", lambda: layer)
+    reads = []
+    real_read = hub.live_messages_between
+
+    def read(**kwargs):
+        reads.append((kwargs["after"], kwargs["before"]))
+        return real_read(**kwargs)
+
+    monkeypatch.setattr(hub, "live_messages_between", read)
+    stored = [
+        await database_call(StoredEvent.objects.create)(
+            stream=KEY, seq=seq, type="attendance.changed", payload={"n": seq}
+        )
+        for seq in (1, 2, 3, 4)
+    ]
+    sockets = [Socket() for _ in range(50)]
+    for socket in sockets:
+        await hub.join(KEY, GROUP, socket)
+
+    await _event(layer, 1, *sockets)
+    await _event(layer, 4, *sockets)  # 2 and 3 are still on their way from the other
+    await _event(layer, 3)  # late: handed out already
+    await _event(layer, 2)
+    await _event(layer, 5, *sockets)
+
+    assert {tuple(s.got) for s in sockets} == {(1, 2, 3, 4, 5)}
+    assert reads == [(1, 4)]  # one read of the log for the fifty sockets
+    from_log = [json.loads(text) for text in sockets[0].texts[1:3]]
+    assert from_log == [message_for(stored[1]), message_for(stored[2])]
+    for socket in sockets:
+        await hub.leave(KEY, socket)

@@ -171,16 +171,30 @@ def publish(
             payload=event.payload(),
             item_id=event.item_id,
         )
-    # Encoded here once: a room of hundreds of tablets would otherwise encode it per tablet.
-    message = {
-        "type": target.message_type,
+    message = live_message(stored, target.message_type)
+    transaction.on_commit(lambda: send_after_commit(target.group, message))
+    return stored
+
+
+def live_message(stored: StoredEvent, message_type: str) -> dict[str, Any]:
+    """What a stream's group is sent for a stored event. The page's frame is encoded here
+    once: a room of hundreds of tablets would otherwise encode it per tablet."""
+    return {
+        "type": message_type,
         "seq": stored.seq,
         "event": stored.type,
         "item_id": stored.item_id,
         "text": json.dumps(message_for(stored), cls=DjangoJSONEncoder),
     }
-    transaction.on_commit(lambda: send_after_commit(target.group, message))
-    return stored
+
+
+def live_messages_between(*, key: str, after: int, before: int, message_type: str) -> list:
+    """The live messages of the stream's events numbered after `after` and before
+    `before`, in order, from the log (at most REALTIME_REPLAY_LIMIT)."""
+    from django.conf import settings
+
+    events = StoredEvent.objects.filter(stream=key, seq__gt=after, seq__lt=before).order_by("seq")
+    return [live_message(e, message_type) for e in events[: settings.REALTIME_REPLAY_LIMIT]]
 
 
 def events_after(

@@ -8,10 +8,17 @@ once, and hands it to every socket of that stream in one pass (`StreamConsumer.o
 The event's frame was encoded once when it was published (events.py): what a socket
 does per event is a comparison and a write to its connection.
 
+Events reach the process in the order their senders published them, which is not always
+the order they committed in: two server processes write to one meeting's stream, and
+each sends its own. When an event arrives before an earlier one, the earlier one has
+committed (numbers are taken in commit order), so the hub reads the gap from the log,
+once for all its sockets, and hands everything out in order; the late copy is then
+dropped. Without that, each of a thousand sockets would read the same gap on its own.
+
 A socket whose event cannot go out at once (its page has not said `hello` yet, it is
-catching up from the log, an earlier event is missing, or the event is about an item a
-guest does not see) takes the slow way through its own lock, as every event did before;
-the log fills any gap (docs/events.md).
+catching up from the log, an earlier event is still missing, or the event is about an
+item a guest does not see) takes the slow way through its own lock, as every event did
+before; the log fills any gap (docs/events.md).
 """
 
 from __future__ import annotations
@@ -22,6 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
+
+from ecabinet.realtime.db import database_call
+from ecabinet.realtime.events import live_messages_between
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +47,7 @@ class _Room:
     channel: str = ""
     subscribed: asyncio.Future | None = None
     reader: asyncio.Task | None = None
+    seq: int = 0  # the last event handed out in order; 0: none yet
 
 
 # Per event loop (a server process runs one; tests may run several in turn).
@@ -86,7 +97,7 @@ async def _subscribe(
             room.subscribed.set_exception(error)
             room.subscribed.exception()  # retrieved here; the joiners waiting get it raised
         raise
-    room.reader = loop.create_task(_read(room), name=f"realtime-hub {key}")
+    room.reader = loop.create_task(_read(key, room), name=f"realtime-hub {key}")
     room.subscribed.set_result(True)
 
 
@@ -118,7 +129,7 @@ def sockets_in(key: str) -> int:
     return len(room.sockets) if room is not None else 0
 
 
-async def _read(room: _Room) -> None:
+async def _read(key: str, room: _Room) -> None:
     layer = get_channel_layer()
     while True:
         try:
@@ -129,7 +140,29 @@ async def _read(room: _Room) -> None:
             logger.exception("hub: receiving on %s failed", room.group)
             await asyncio.sleep(0.5)
             continue
+        await _in_order(key, room, message)
+
+
+async def _in_order(key: str, room: _Room, message: dict[str, Any]) -> None:
+    """Hand the event out after any earlier one still missing, read from the log."""
+    seq = message.get("seq")
+    if not isinstance(seq, int):
         await deliver(room.sockets, message)
+        return
+    if seq <= room.seq:
+        return  # handed out already, from the log
+    if room.seq and seq > room.seq + 1:
+        try:
+            missed = await database_call(live_messages_between)(
+                key=key, after=room.seq, before=seq, message_type=message.get("type", "")
+            )
+        except Exception:  # the sockets fill the gap on their own (the database is down)
+            logger.warning("hub: reading %s's gap before #%d failed", key, seq, exc_info=True)
+            missed = []
+        for earlier in missed:
+            await deliver(room.sockets, earlier)
+    room.seq = seq
+    await deliver(room.sockets, message)
 
 
 async def deliver(sockets: set[Any], message: dict[str, Any]) -> None:
