@@ -9,9 +9,10 @@ being written, the next gathers, and is written as one transaction as soon as th
 database thread is free (`commands_run_together`). Nothing waits on a timer: a command
 that arrives alone is written at once.
 
-Each command still runs in full (its checks, its idempotence by `client_id`, its audit
-entry and event, in arrival order) in a savepoint of its own, and each socket gets its
-own answer once the batch has committed.
+Each command still gets what it had alone (its checks, its idempotence by `client_id`,
+its audit entry and event, in arrival order): written at once by its batch handler
+where it has one (`command_batch`), else each in a savepoint of its own; and each socket
+gets its own answer once the batch has committed.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from ecabinet.realtime.db import database_call
 logger = logging.getLogger(__name__)
 
 # At most this many commands in one transaction: its locks (the audit head is every
-# audited action's) are held for a bounded time, well under a second.
-MOST_AT_ONCE = 50
+# audited action's) are held for a bounded time, well under a second. Under a storm the
+# batches fill up, and each is one event to every tablet of the room: 2,000 casts in
+# batches of 50 took p50 13 s to be answered, in batches of 200, 2.9 s (make bench).
+MOST_AT_ONCE = 200
 
 _waiting: dict[asyncio.AbstractEventLoop, dict[str, list[tuple[dict, asyncio.Future]]]] = {}
 
