@@ -134,3 +134,43 @@ async def test_an_event_ahead_of_an_earlier_one_is_preceded_by_it_from_the_log_o
     assert from_log == [message_for(stored[1]), message_for(stored[2])]
     for socket in sockets:
         await hub.leave(KEY, socket)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_events_the_layer_lost_are_read_from_the_log_once_for_all_the_sockets(
+    monkeypatch,
+):
+    """No later event reveals a lost send: the head check tells the hub the committed
+    head, and one check later the hub reads what is still missing, once."""
+    layer = InMemoryChannelLayer()
+    monkeypatch.setattr(hub, "get_channel_layer", lambda: layer)
+    reads = []
+    real_read = hub.live_messages_between
+
+    def read(**kwargs):
+        reads.append((kwargs["after"], kwargs["before"], kwargs["message_type"]))
+        return real_read(**kwargs)
+
+    monkeypatch.setattr(hub, "live_messages_between", read)
+    for seq in (1, 2, 3):
+        await database_call(StoredEvent.objects.create)(
+            stream=KEY, seq=seq, type="vote.closed", payload={"n": seq}
+        )
+    sockets = [Socket() for _ in range(50)]
+    for socket in sockets:
+        await hub.join(KEY, GROUP, socket)
+    await _event(layer, 1, *sockets)
+
+    await hub.head_seen(KEY, 3)  # 2 and 3 committed: most likely on their way
+    assert {tuple(s.got) for s in sockets} == {(1,)} and reads == []
+    await hub.head_seen(KEY, 3)  # one check later, still not here: lost
+    assert {tuple(s.got) for s in sockets} == {(1, 2, 3)}
+    assert reads == [(1, 4, "meeting.event")]
+    await _event(layer, 3)  # a late copy after all: handed out already
+    await _event(layer, 4, *sockets)
+    assert {tuple(s.got) for s in sockets} == {(1, 2, 3, 4)}
+    await hub.head_seen(KEY, 4)
+    await hub.head_seen(KEY, 4)
+    assert len(reads) == 1
+    for socket in sockets:
+        await hub.leave(KEY, socket)

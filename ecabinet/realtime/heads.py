@@ -3,9 +3,10 @@
 A send the channel layer lost is followed by no event that would reveal the gap, so the
 sockets cannot wait for one. Every REALTIME_HEAD_CHECK_SECONDS one task per event loop
 reads the last sequence number of every stream its sockets follow, in one query however
-many sockets and streams there are, and tells each socket its stream's head; a socket
-still behind a head it was told at the previous check sends the rest from the log
-(StreamConsumer.head_seen).
+many sockets and streams there are, and tells the process's hub, then each socket, its
+stream's head. The hub, still behind a head it was told at the previous check, reads the
+rest from the log once and hands it to all its sockets (hub.head_seen); a socket still
+behind after that sends the rest from the log on its own (StreamConsumer.head_seen).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from ecabinet.realtime import hub
 from ecabinet.realtime.db import database_call
 from ecabinet.realtime.models import EventStream
 
@@ -80,8 +82,11 @@ async def _poll(loop: asyncio.AbstractEventLoop) -> None:
                 logger.exception("head check failed")
                 continue
             for key, sockets in list(streams.items()):
+                head = heads.get(key, 0)
+                # The hub first: what it reads from the log reaches all its sockets.
+                await hub.head_seen(key, head)
                 for socket in list(sockets):
-                    socket.head_seen(heads.get(key, 0))
+                    socket.head_seen(head)
     finally:
         if _pollers.get(loop) is asyncio.current_task():
             del _pollers[loop]

@@ -13,7 +13,12 @@ the order they committed in: two server processes write to one meeting's stream,
 each sends its own. When an event arrives before an earlier one, the earlier one has
 committed (numbers are taken in commit order), so the hub reads the gap from the log,
 once for all its sockets, and hands everything out in order; the late copy is then
-dropped. Without that, each of a thousand sockets would read the same gap on its own.
+dropped. The same holds for an event the layer lost, or one stuck behind a busy process:
+when the head check (heads.py) finds the stream's committed head still ahead of what
+the hub handed out one check later, the hub reads the rest from the log once and hands
+it out. Without that, each of a thousand sockets would read the same gap on its own,
+and under a storm, when every socket falls behind at once, those reads would starve
+the very database thread the writes need.
 
 A socket whose event cannot go out at once (its page has not said `hello` yet, it is
 catching up from the log, an earlier event is still missing, or the event is about an
@@ -48,6 +53,8 @@ class _Room:
     subscribed: asyncio.Future | None = None
     reader: asyncio.Task | None = None
     seq: int = 0  # the last event handed out in order; 0: none yet
+    behind: int = 0  # a committed head seen ahead of `seq` at the last head check
+    order: asyncio.Lock = field(default_factory=asyncio.Lock)  # one hand-out at a time
 
 
 # Per event loop (a server process runs one; tests may run several in turn).
@@ -149,20 +156,44 @@ async def _in_order(key: str, room: _Room, message: dict[str, Any]) -> None:
     if not isinstance(seq, int):
         await deliver(room.sockets, message)
         return
-    if seq <= room.seq:
-        return  # handed out already, from the log
-    if room.seq and seq > room.seq + 1:
-        try:
-            missed = await database_call(live_messages_between)(
-                key=key, after=room.seq, before=seq, message_type=message.get("type", "")
-            )
-        except Exception:  # the sockets fill the gap on their own (the database is down)
-            logger.warning("hub: reading %s's gap before #%d failed", key, seq, exc_info=True)
-            missed = []
-        for earlier in missed:
-            await deliver(room.sockets, earlier)
-    room.seq = seq
-    await deliver(room.sockets, message)
+    async with room.order:
+        if seq <= room.seq:
+            return  # handed out already, from the log
+        if room.seq and seq > room.seq + 1:
+            await _from_log(key, room, before=seq, message_type=message.get("type", ""))
+        room.seq = seq
+        await deliver(room.sockets, message)
+
+
+async def head_seen(key: str, head: int) -> None:
+    """The stream's committed head, read from the log by the head check (heads.py). An
+    event up to a head seen one check ago and still not handed out is lost or stuck:
+    the hub reads it from the log, once for all its sockets."""
+    room = _rooms.get(asyncio.get_running_loop(), {}).get(key)
+    if room is None or not room.seq or head <= room.seq:
+        if room is not None:
+            room.behind = 0
+        return  # no live event yet (the sockets' own replays cover them), or none missed
+    if not room.behind or room.behind <= room.seq:
+        room.behind = head  # most likely on its way: look again
+        return
+    room.behind = 0
+    async with room.order:
+        kind = key.partition(":")[0]
+        await _from_log(key, room, before=head + 1, message_type=f"{kind}.event")
+
+
+async def _from_log(key: str, room: _Room, *, before: int, message_type: str) -> None:
+    try:
+        missed = await database_call(live_messages_between)(
+            key=key, after=room.seq, before=before, message_type=message_type
+        )
+    except Exception:  # the sockets fill the gap on their own (the database is down)
+        logger.warning("hub: reading %s's events before #%d failed", key, before, exc_info=True)
+        return
+    for earlier in missed:
+        room.seq = earlier["seq"]
+        await deliver(room.sockets, earlier)
 
 
 async def deliver(sockets: set[Any], message: dict[str, Any]) -> None:
