@@ -166,9 +166,7 @@ def test_a_closed_vote_refuses_the_whole_batch_and_a_deputy_votes_with_leave(cab
     }
 
 
-def test_a_secret_batch_seals_each_ballot_and_changes_only_with_the_tablets_receipt(
-    cabinet, item
-):
+def test_a_secret_batch_seals_each_ballot_and_changes_only_with_the_tablets_receipt(cabinet, item):
     vote = open_vote(cabinet, item, mode="secret")
     first, second, third = cabinet.members[1], cabinet.members[2], cabinet.members[3]
     kept = {user.pk: receipt() for user in (first, second, third)}
