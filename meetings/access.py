@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from documents.services import version_can_open_confidential
 from ecabinet.errors import NotAllowed, NotFound
 from meetings.models import AgendaItem, Meeting, MeetingPaper, Participant
-from people.models import Membership, Role, User
-from people.selectors import assisted_members, user_roles
+from people.models import Role, User
+from people.selectors import assisted_members, user_roles, users_roles
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,7 @@ def meeting_accesses(*, users: list[User], meeting: Meeting) -> dict[int, Meetin
     by user id: their roles and their places in the meeting read in one query each."""
     active = [user for user in users if user.is_authenticated and user.is_active]
     ids = {user.pk for user in active}
-    roles: dict[int, set[str]] = {}
-    memberships = Membership.objects.filter(
-        user_id__in=ids, body_id=meeting.body_id, is_active=True
-    )
-    for user_id, role in memberships.values_list("user_id", "role"):
-        roles.setdefault(user_id, set()).add(role)
+    roles = users_roles(user_ids=ids, body_id=meeting.body_id)
     places = {
         participant.user_id: participant
         for participant in Participant.objects.filter(
@@ -87,7 +82,7 @@ def meeting_accesses(*, users: list[User], meeting: Meeting) -> dict[int, Meetin
     }
     accesses = {user.pk: MeetingAccess(meeting=meeting) for user in users}
     for user in active:
-        found = frozenset(roles.get(user.pk, ()))
+        found = roles.get(user.pk, frozenset())
         accesses[user.pk] = _access(user, meeting, found, places.get(user.pk))
     return accesses
 
@@ -120,7 +115,10 @@ def _access(
 
 
 def ensure_can_view(*, user: User, meeting: Meeting) -> MeetingAccess:
-    access = meeting_access(user=user, meeting=meeting)
+    return _viewable(meeting_access(user=user, meeting=meeting))
+
+
+def _viewable(access: MeetingAccess) -> MeetingAccess:
     if not access.can_view:
         # Do not reveal that a meeting the user may not see exists.
         raise NotFound(_("Meeting not found."))
@@ -147,9 +145,7 @@ def ensure_can_see_item(*, user: User, item: AgendaItem) -> MeetingAccess:
 
 def ensure_access_to_item(access: MeetingAccess, item: AgendaItem) -> MeetingAccess:
     """What `ensure_can_see_item` checks, for an access already read."""
-    if not access.can_view:
-        raise NotFound(_("Meeting not found."))
-    if not access.can_see_item(item):
+    if not _viewable(access).can_see_item(item):
         raise NotAllowed(_("You are not invited to this agenda item."))
     return access
 

@@ -26,12 +26,18 @@ def user_roles(*, user: User, body_id: int) -> frozenset[str]:
         cache = {}
         user._ecabinet_roles = cache
     if body_id not in cache:
-        cache[body_id] = frozenset(
-            Membership.objects.filter(user=user, body_id=body_id, is_active=True).values_list(
-                "role", flat=True
-            )
-        )
+        found = users_roles(user_ids={user.pk}, body_id=body_id)
+        cache[body_id] = found.get(user.pk, frozenset())
     return cache[body_id]
+
+
+def users_roles(*, user_ids: set[int], body_id: int) -> dict[int, frozenset[str]]:
+    """`user_roles` for several people at once, in one query (none for those with none)."""
+    found: dict[int, set[str]] = {}
+    memberships = Membership.objects.filter(user_id__in=user_ids, body_id=body_id, is_active=True)
+    for user_id, role in memberships.values_list("user_id", "role"):
+        found.setdefault(user_id, set()).add(role)
+    return {user_id: frozenset(roles) for user_id, roles in found.items()}
 
 
 def user_has_role(*, user: User, body_id: int, roles: set[str] | frozenset[str]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
@@ -26,7 +27,6 @@ from meetings.access import (
     ensure_access_to_item,
     ensure_can_chair,
     ensure_can_manage,
-    ensure_can_see_item,
     meeting_accesses,
 )
 from meetings.models import AgendaItem, Meeting, Participant
@@ -268,7 +268,6 @@ def _seat_for(
     return member
 
 
-@transaction.atomic
 def ballot_cast(
     *,
     actor: User,
@@ -279,31 +278,28 @@ def ballot_cast(
 ) -> CastResult:
     """Cast or change the actor's ballot (a second cast is a change, never a second ballot).
     A secret ballot needs the tablet's own receipt, which is all that can change it later."""
-    vote = _lock(vote_id)
-    access = ensure_can_see_item(user=actor, item=vote.item)
-    member = _seat_for(vote, access, member_id)
-    _ensure_open(vote)
-    choice = _clean_choice(choice)
-    if vote.is_secret:
-        _ensure_receipt(receipt)
-        result = _store_secret(vote, member, actor, choice, receipt=receipt)
-    else:
-        result = _store_named(vote, member, actor, choice)
-    _announce(vote, result, actor)
-    return result
+    cast = Cast(actor=actor, choice=choice, receipt=receipt, member_id=member_id)
+    [answer] = ballots_cast_together(vote_id=vote_id, casts=[cast])
+    if isinstance(answer, ServiceError):
+        raise answer
+    return answer
 
 
 @dataclass(frozen=True)
 class Cast:
     """One of the casts `ballots_cast_together` writes: `ballot_cast`'s arguments, the
-    meeting whose room it came from, and the language its refusal is told in."""
+    meeting whose room it came from (a tablet's cast: the vote must be that meeting's),
+    and the language its refusal is told in (None: the one active)."""
 
     actor: User
-    meeting_id: int
     choice: object
     receipt: str | None = None
     member_id: int | None = None
+    meeting_id: int | None = None
     language: str | None = None
+
+    def speaking(self):
+        return translation.override(self.language) if self.language else nullcontext()
 
 
 @transaction.atomic
@@ -316,7 +312,7 @@ def ballots_cast_together(
     entries in one run of the chain and the running tally pushed once. The answer to
     each cast, in order: its result, or the refusal it gets (it writes nothing). A seat
     already cast for earlier in the batch gets None: the caller casts it alone after
-    this (a change of that ballot, or its refusal)."""
+    this (a change of that ballot, or its refusal). `ballot_cast` is this for one cast."""
     vote = _lock(vote_id)
     accesses = meeting_accesses(users=[cast.actor for cast in casts], meeting=vote.meeting)
     wanted = {a.acting_for.pk for a in accesses.values() if a.acting_for is not None}
@@ -328,8 +324,8 @@ def ballots_cast_together(
     taken: set[int] = set()
     for cast in casts:
         try:
-            with translation.override(cast.language):
-                if cast.meeting_id != vote.meeting_id:
+            with cast.speaking():
+                if cast.meeting_id is not None and cast.meeting_id != vote.meeting_id:
                     raise NotFound(_("That vote is not in this meeting."))
                 access = ensure_access_to_item(accesses[cast.actor.pk], vote.item)
                 member = _seat_for(vote, access, cast.member_id, seated)
@@ -349,19 +345,15 @@ def ballots_cast_together(
     store = _store_secrets if vote.is_secret else _store_nameds
     for place, result in store(vote, accepted).items():
         answers[place] = result
-    written = [(place, cast) for place, cast, _member, _choice in accepted]
-    results = [answers[place] for place, _cast in written]
-    audit.record_many(
-        [
-            audit.entry(**_audited(vote, result, cast.actor))
-            for (place, cast), result in zip(written, results, strict=True)
-            if isinstance(result, CastResult)
-        ]
-    )
-    for result in results:
-        if isinstance(result, CastResult):
-            _publish_ballot(vote, result)
-    if any(isinstance(result, CastResult) for result in results):
+    stored = [
+        (cast, answers[place])
+        for place, cast, _member, _choice in accepted
+        if isinstance(answers[place], CastResult)
+    ]
+    audit.record_many([_audited(vote, result, cast.actor) for cast, result in stored])
+    for _cast, result in stored:
+        _publish_ballot(vote, result)
+    if stored:
         _push_tally(vote)
     return answers
 
@@ -424,13 +416,8 @@ def _store_secrets(vote: Vote, accepted: list) -> dict[int, CastResult | Service
         token = tokens[place]
         if member.pk in voted:
             if token not in tags:
-                with translation.override(cast.language):
-                    results[place] = Conflict(
-                        _(
-                            "This member has already voted. A secret ballot can be changed "
-                            "only from the tablet that cast it."
-                        )
-                    )
+                with cast.speaking():
+                    results[place] = _already_voted()
                 continue
             tag = tags[token]
         else:
@@ -470,7 +457,7 @@ def ballot_record_manual(
         message = _("This person is not on the list of voters.")
         raise Invalid(message, fields={"member_id": [message]})
     if vote.is_secret:
-        result = _store_secret(vote, seat.member, seat.member, choice, manual=(actor, reason))
+        result = _store_secret(vote, seat.member, choice, manual=(actor, reason))
     else:
         result = _store_named(vote, seat.member, seat.member, choice, manual=(actor, reason[:500]))
     _announce(vote, result, actor, reason=reason)
@@ -492,36 +479,32 @@ def _store_named(vote, member, cast_by, choice, manual=None) -> CastResult:
     return CastResult(vote.pk, member.pk, cast_by.pk, False, changed, manual is not None, choice)
 
 
-def _store_secret(vote, member, cast_by, choice, *, receipt=None, manual=None) -> CastResult:
-    recorded_by, reason = manual or (None, "")
-    receipt = receipt or secrecy.throwaway_receipt()
-    token = secrecy.ballot_token(vote_id=vote.pk, member_id=member.pk, receipt=receipt)
-    participation = SecretParticipation.objects.filter(vote=vote, member=member).first()
-    if participation is None:
-        SecretParticipation.objects.create(
-            vote=vote, member=member, cast_by=cast_by, recorded_by=recorded_by, reason=reason[:500]
-        )
-        delegated = cast_by.pk != member.pk
-        tag = (
-            secrecy.holder_tag(vote_id=vote.pk, holder_id=cast_by.pk)
-            if delegated
-            else secrecy.random_tag()
-        )
-        changed = False
-    else:
-        mine = SecretBallot.objects.filter(vote=vote, token=token).values("holder_tag").first()
-        if manual is not None or mine is None:
-            raise Conflict(
-                _(
-                    "This member has already voted. A secret ballot can be changed only from "
-                    "the tablet that cast it."
-                )
-            )
-        tag = mine["holder_tag"]
-        changed = True
+def _store_secret(vote, member, choice, *, manual) -> CastResult:
+    """A secret ballot recorded by hand, `manual` = (who recorded it, why): nobody keeps
+    its receipt, so nobody can change it, and a member who has voted cannot be recorded
+    again."""
+    recorded_by, reason = manual
+    if SecretParticipation.objects.filter(vote=vote, member=member).exists():
+        raise _already_voted()
+    SecretParticipation.objects.create(
+        vote=vote, member=member, cast_by=member, recorded_by=recorded_by, reason=reason[:500]
+    )
+    token = secrecy.ballot_token(
+        vote_id=vote.pk, member_id=member.pk, receipt=secrecy.throwaway_receipt()
+    )
     sealed = secrecy.seal_choice(vote_id=vote.pk, token=token, choice=choice)
-    _write_mixed(vote, [{"token": token, "holder_tag": tag, "sealed_choice": sealed}])
-    return CastResult(vote.pk, member.pk, cast_by.pk, True, changed, manual is not None, None)
+    own = {"token": token, "holder_tag": secrecy.random_tag(), "sealed_choice": sealed}
+    _write_mixed(vote, [own])
+    return CastResult(vote.pk, member.pk, member.pk, True, False, True, None)
+
+
+def _already_voted() -> Conflict:
+    return Conflict(
+        _(
+            "This member has already voted. A secret ballot can be changed only from "
+            "the tablet that cast it."
+        )
+    )
 
 
 # Other ballots of the vote that each secret cast rewrites together with its own.
@@ -561,25 +544,25 @@ def _reshuffle(vote: Vote) -> None:
 
 
 def _announce(vote: Vote, result: CastResult, actor: User, reason: str = "") -> None:
-    audit.record(**_audited(vote, result, actor, reason))
+    audit.record_many([_audited(vote, result, actor, reason)])
     _publish_ballot(vote, result)
     _push_tally(vote)
 
 
-def _audited(vote: Vote, result: CastResult, actor: User, reason: str = "") -> dict:
-    """The audit entry of a ballot written, as `audit.record`'s arguments."""
+def _audited(vote: Vote, result: CastResult, actor: User, reason: str = ""):
+    """The audit entry of a ballot written."""
     details = {"member": result.member_id, "cast_by": result.cast_by_id, "changed": result.changed}
     if result.manual:
         details["reason"] = reason
     if not vote.is_secret:
         details["choice"] = result.choice  # never for a secret ballot
-    return {
-        "actor": actor,
-        "action": "vote.ballot_recorded" if result.manual else "vote.ballot_cast",
-        "target": vote,
-        "body_id": vote.meeting.body_id,
-        "details": details,
-    }
+    return audit.entry(
+        actor=actor,
+        action="vote.ballot_recorded" if result.manual else "vote.ballot_cast",
+        target=vote,
+        body_id=vote.meeting.body_id,
+        details=details,
+    )
 
 
 def _publish_ballot(vote: Vote, result: CastResult) -> None:

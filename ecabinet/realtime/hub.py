@@ -55,6 +55,7 @@ class _Room:
     seq: int = 0  # the last event handed out in order; 0: none yet
     behind: int = 0  # a committed head seen ahead of `seq` at the last head check
     order: asyncio.Lock = field(default_factory=asyncio.Lock)  # one hand-out at a time
+    message_type: str = ""  # the stream's live messages' type, from the first to arrive
 
 
 # Per event loop (a server process runs one; tests may run several in turn).
@@ -159,8 +160,9 @@ async def _in_order(key: str, room: _Room, message: dict[str, Any]) -> None:
     async with room.order:
         if seq <= room.seq:
             return  # handed out already, from the log
+        room.message_type = message.get("type", "")
         if room.seq and seq > room.seq + 1:
-            await _from_log(key, room, before=seq, message_type=message.get("type", ""))
+            await _from_log(key, room, before=seq)
         room.seq = seq
         await deliver(room.sockets, message)
 
@@ -179,14 +181,13 @@ async def head_seen(key: str, head: int) -> None:
         return
     room.behind = 0
     async with room.order:
-        kind = key.partition(":")[0]
-        await _from_log(key, room, before=head + 1, message_type=f"{kind}.event")
+        await _from_log(key, room, before=head + 1)
 
 
-async def _from_log(key: str, room: _Room, *, before: int, message_type: str) -> None:
+async def _from_log(key: str, room: _Room, *, before: int) -> None:
     try:
         missed = await database_call(live_messages_between)(
-            key=key, after=room.seq, before=before, message_type=message_type
+            key=key, after=room.seq, before=before, message_type=room.message_type
         )
     except Exception:  # the sockets fill the gap on their own (the database is down)
         logger.warning("hub: reading %s's events before #%d failed", key, before, exc_info=True)
