@@ -1,7 +1,8 @@
 // e-Cabinet live meeting room: keeps the page's snapshot current over the meeting's
 // WebSocket (docs/events.md). Each event is applied in sequence order by fetching a
 // fresh snapshot (simple and always right; a page turn on the screen is also applied at
-// once from the event); only display nodes are rewritten, never a form the member is
+// once from the event), except a vote's, which is applied from the event itself where it
+// can be (`applyVote`); only display nodes are rewritten, never a form the member is
 // filling in.
 //
 // The page is built for a tablet held in one hand: what needs a hand (check-in, asking
@@ -201,7 +202,7 @@
         if (message.type === "event") apply(message.event, message.data || {}, message.seq);
         // Something this viewer may not see happened (a guest: another item was opened,
         // say); the snapshot shows what it changed for them, without saying what it was.
-        else refresh();
+        else refreshRoom();
         return;
       case "resync":
         window.location.reload();
@@ -305,7 +306,8 @@
 
   var refreshing = null;
   var again = false;
-  var votesToFetch = new Set();
+  var liveWanted = false; // the room's snapshot (`/live`) is to be fetched
+  var votesToFetch = new Set(); // and these votes (`/api/votes/<id>`)
 
   // One fetch at a time; requests that arrive meanwhile are served by one more.
   function refresh() {
@@ -313,10 +315,13 @@
       again = true;
       return;
     }
+    var wantLive = liveWanted;
     var voteIds = Array.from(votesToFetch);
+    liveWanted = false;
     votesToFetch.clear();
+    if (!wantLive && !voteIds.length) return;
     refreshing = Promise.all(
-      [api("GET", "/api/meetings/" + meetingId + "/live")].concat(
+      [wantLive ? api("GET", "/api/meetings/" + meetingId + "/live") : null].concat(
         voteIds.map(function (id) {
           return api("GET", "/api/votes/" + id);
         })
@@ -324,8 +329,10 @@
     )
       .then(function (results) {
         var fresh = results[0];
-        if (fresh.seq < room.presentationSeq) fresh.presentation = room.state.presentation;
-        room.state = fresh;
+        if (fresh) {
+          if (fresh.seq < room.presentationSeq) fresh.presentation = room.state.presentation;
+          room.state = fresh;
+        }
         results.slice(1).forEach(storeVote);
         render();
       })
@@ -333,6 +340,7 @@
         voteIds.forEach(function (id) {
           votesToFetch.add(id);
         });
+        if (wantLive) liveWanted = true;
         again = true;
       })
       .then(function () {
@@ -342,6 +350,11 @@
           window.setTimeout(refresh, 300);
         }
       });
+  }
+
+  function refreshRoom() {
+    liveWanted = true;
+    refresh();
   }
 
   function storeVote(vote) {
@@ -357,8 +370,47 @@
     return vote && vote.state === "open" ? vote : null;
   }
 
+  // Whether a named ballot in a vote event is this tablet's own: cast by this person,
+  // or for the member they sit for (a deputy; a ballot the secretariat recorded by hand).
+  function mine(ballot) {
+    var me = data.user_id;
+    var seat = room.state.me ? room.state.me.acting_for_id : null;
+    return ballot.member_id === me || ballot.cast_by_id === me || (!!seat && ballot.member_id === seat);
+  }
+
+  // A vote's events change that vote only, never the rest of the room: each is applied
+  // from the event where it says all this tablet shows, and the vote is fetched
+  // (`/api/votes/<id>`) only where it does not. In a room of hundreds voting at once,
+  // a fetch by every tablet after every batch of ballots would be hundreds of requests
+  // each time, all asking what the event already said.
+  function applyVote(name, payload) {
+    var id = payload.vote_id;
+    var known = room.allVotes[id];
+    var seesAll = canChair || !!(room.state.me && room.state.me.can_manage);
+    if (!known || (name !== "vote.tally_changed" && name.indexOf("vote.ballot") !== 0)) {
+      votesToFetch.add(id); // opened, closed, or a vote this page has not seen yet
+    } else if (name === "vote.tally_changed") {
+      // The chair and the secretariat also see hidden counts and who has not voted yet.
+      if (seesAll) votesToFetch.add(id);
+      else {
+        known.cast = payload.cast;
+        known.counts = payload.counts;
+        render();
+      }
+    } else {
+      // vote.ballot_cast, vote.ballots_cast: the tally follows in its own event, so only
+      // this tablet's own ballot (`my_ballot`) is fetched.
+      var ballots = payload.ballots || [payload];
+      if (ballots.some(mine)) votesToFetch.add(id);
+    }
+    refresh();
+  }
+
   function apply(name, payload, seq) {
-    if (name.indexOf("vote.") === 0 && payload.vote_id) votesToFetch.add(payload.vote_id);
+    if (name.indexOf("vote.") === 0 && payload.vote_id) {
+      applyVote(name, payload);
+      return;
+    }
     // Who is in the room changes how many present members have not voted (the chair's
     // count before closing a vote).
     if (name === "attendance.changed" && canChair && openVote()) votesToFetch.add(openVote().id);
@@ -373,7 +425,7 @@
       room.presentationSeq = seq;
       render();
     }
-    refresh();
+    refreshRoom();
   }
 
   // --- A confirmation that names what is at stake --------------------------------
@@ -627,7 +679,7 @@
     votesToFetch.add(id);
     refresh();
   };
-  room.refresh = refresh;
+  room.refresh = refreshRoom;
   room.confirm = confirmDialog;
   room.alert = alertText;
   room.render = render;
