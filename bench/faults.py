@@ -149,7 +149,8 @@ def main() -> int:
     )
     print(
         f"{'round':>20} {'head p50':>9} {'max':>6} {'x':>7} {'close→all':>10} "
-        f"{'resent':>7} {'ack p50':>8} {'ack max':>8} {'reconn':>7} {'stored/cast':>12}"
+        f"{'resent':>7} {'ack p50':>8} {'ack max':>8} {'reconn':>7} {'unavail':>8} "
+        f"{'stored/cast':>12}"
     )
     failed = False
     for r, (count, problems) in zip(rounds, judged, strict=True):
@@ -162,7 +163,7 @@ def main() -> int:
         print(
             f"{r['fault']:>20} {p50:>9.3f} {top:>6.3f} {ratio(top, baseline):>7.1f} "
             f"{after_close:>10.3f} {len(r['resent_acks']):>7} {percentile(acks, 50):>8.2f} "
-            f"{max(acks):>8.2f} {r['reconnects']:>7} {tally:>12}"
+            f"{max(acks):>8.2f} {r['reconnects']:>7} {r['unavailable']:>8} {tally:>12}"
         )
         failed = failed or bool(problems)
         for problem in problems:
@@ -183,8 +184,9 @@ def main() -> int:
         "head: from the part answering again (no fault: the same point of the round, casts "
         "still being handled) to a tablet at the committed head, the chair's close "
         "included. close→all: from the chair sending the close to the last tablet having "
-        "it. ack: casts sent again after a reconnect, from the last send to the ack (a "
-        "round with none re-sent: every cast, from its send)."
+        "it. ack: casts sent again (after a reconnect, or on the same socket after an "
+        "`unavailable` answer), from the last send to the ack (a round with none re-sent: "
+        "every cast, from its send). unavail: `unavailable` answers (the socket stays)."
     )
     print(
         "every ballot stored once, as cast, no retry run twice, every tablet at the head: "

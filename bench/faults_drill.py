@@ -261,7 +261,8 @@ def meeting_plan(env: dict, *, tablets: int, items: int) -> dict:
 class Tablet:
     """A member's tablet as the room page behaves: applies events in order, reconnects
     with `hello` from the last applied number, and sends an unacknowledged command
-    again with the same client_id after reconnecting. Its back-off is 0.1 s, or with
+    again with the same client_id after reconnecting, or on the same socket after the
+    `retry_after` of an `unavailable` answer (a database outage). Its back-off is 0.1 s, or with
     `page_backoff` the room page's own (static/js/room.js: 0.5 s doubling to 10 s, back
     to 0.5 s once ready; a handshake may take 30 s): a large room retrying every 0.1 s
     with a 5 s handshake limit keeps two Daphnes too busy to ever answer it."""
@@ -288,6 +289,8 @@ class Tablet:
         self.acked_at: dict[str, float] = {}  # client_id: monotonic time of its ack
         self.page_backoff = page_backoff
         self.backoff = 0.5 if page_backoff else 0.1
+        self.unavailable = 0  # `unavailable` answers (a database outage; the socket stays)
+        self.resending: asyncio.Future | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -342,6 +345,14 @@ class Tablet:
             self.refusals.append(frame)
             if self.pending and frame["client_id"] == self.pending["client_id"]:
                 self.pending = None  # refused: the page shows it and does not retry
+        elif kind == "error" and frame.get("code") == "unavailable" and "retry_after" in frame:
+            # The database is down for a moment; the socket stays: send it again later,
+            # spread as the page does (half to one and a half times `retry_after`).
+            self.unavailable += 1
+            wait = frame["retry_after"] * random.uniform(0.5, 1.5)  # noqa: S311
+            if self.resending is not None:
+                self.resending.cancel()
+            self.resending = asyncio.ensure_future(self._send_pending_after(wait))
         elif kind == "resync":
             self.anomalies.append(f"resync at #{self.seq}")
 
@@ -351,6 +362,10 @@ class Tablet:
                 self.sends += 1
                 self.sent_at.setdefault(self.pending["client_id"], []).append(time.monotonic())
                 await self.ws.send(json.dumps(self.pending))
+
+    async def _send_pending_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        await self._send_pending()
 
     async def command(self, name: str, args: dict) -> str:
         client_id = uuid.uuid4().hex
@@ -567,10 +582,11 @@ async def drill(
                     "closed": chair.acks[close_id]["result"]["result"],
                     "reconnects": sum(t.connections for t in tablets) - len(tablets),
                     "resent": sum(t.sends for t in tablets),
+                    "unavailable": sum(t.unavailable for t in tablets),
                 }
             )
             for t in tablets:  # the next round counts its own
-                t.connections, t.sends = 1, 0
+                t.connections, t.sends, t.unavailable = 1, 0, 0
     except AssertionError as failed:
         ids = current.get("cast_ids", {})
         current.update(

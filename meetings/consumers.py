@@ -101,7 +101,7 @@ class MeetingConsumer(StreamConsumer):
             await self._command_error(client_id, error.code, error.message, error.fields)
             return
         except DATABASE_DOWN:
-            raise  # not a defect: the socket says `unavailable` and closes with 4503
+            raise  # not a defect: the socket says `unavailable`; the page sends it again
         except Exception:
             # A defect is logged; the tablet gets an answer for its command, keeps its
             # socket, and stops sending the command again.

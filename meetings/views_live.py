@@ -71,6 +71,7 @@ def room_labels() -> dict[str, Any]:
         "closed_4401": _("Your session has ended. Sign in again."),
         "closed_4403": _("You may no longer attend this meeting."),
         "error": _("The action was refused"),
+        "unavailable": _("The server is briefly interrupted; your action will be sent again."),
         "bar": bar_labels(),
         "vote": vote_labels(),
         "viewer": viewer_labels(),

@@ -52,6 +52,13 @@ CLOSE_TOO_LARGE = 4413
 CLOSE_TOO_MANY = 4429
 CLOSE_TRY_AGAIN = 4503  # the database is unreachable: reconnect in a moment
 
+# A command that met a database outage is sent again by the page after about this long,
+# on the same socket (the `unavailable` error's `retry_after`).
+RETRY_AFTER_SECONDS = 0.5
+# One warning per this long per process while the database is down, with the count of
+# messages it refused meanwhile: a room retrying every second must not flood the log.
+OUTAGE_LOG_EVERY_SECONDS = 5.0
+
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -172,11 +179,24 @@ class StreamConsumer(AsyncWebsocketConsumer):
         try:
             await handler(message)
         except DATABASE_DOWN:
-            # Not a defect: the database is restarting. The page is told, and reconnects
-            # (its command is resent with the same client_id, so it runs once).
-            logger.warning("socket message %r: the database is unreachable", message.get("type"))
-            await self.send_error("unavailable", "The server cannot reach its database.")
-            await self.close(code=CLOSE_TRY_AGAIN)
+            # Not a defect: the database is restarting. The socket stays open (live events
+            # still come, and the head check sends what was missed once it answers): the
+            # page sends its command again after `retry_after`, with the same client_id,
+            # so it runs once. Only a hello, whose replay needs the log, is closed with
+            # "try again".
+            _outage_noted(message["type"])
+            if message["type"] == "hello":
+                await self.send_error("unavailable", "The server cannot reach its database.")
+                await self.close(code=CLOSE_TRY_AGAIN)
+            else:
+                await self.send_frame(
+                    {
+                        "type": "error",
+                        "code": "unavailable",
+                        "detail": "The server cannot reach its database.",
+                        "retry_after": RETRY_AFTER_SECONDS,
+                    }
+                )
         except Exception:
             # A defect must not cost the tablet its socket (and the room its live view):
             # it is logged, and the page is told its message failed.
@@ -350,3 +370,20 @@ class StreamConsumer(AsyncWebsocketConsumer):
         if len(events) > limit:
             return None
         return [{"item_id": e.item_id, **message_for(e)} for e in events]
+
+
+_outage = {"logged_at": 0.0, "refused": 0}
+
+
+def _outage_noted(kind: str) -> None:
+    """A message refused for a database outage: logged at most every
+    OUTAGE_LOG_EVERY_SECONDS per process, with how many were refused since."""
+    _outage["refused"] += 1
+    now = time.monotonic()
+    if now - _outage["logged_at"] >= OUTAGE_LOG_EVERY_SECONDS:
+        logger.warning(
+            "socket message %r: the database is unreachable (%d refused since the last note)",
+            kind,
+            _outage["refused"],
+        )
+        _outage["logged_at"], _outage["refused"] = now, 0

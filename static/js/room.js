@@ -221,11 +221,36 @@
         // has sent everything up to it before this pong. Still behind: ask again.
         if (typeof message.head === "number" && message.head > room.seq) reconnect(0);
         return;
-      case "ack":
       case "error":
+        if (message.code === "unavailable" && !message.client_id) {
+          unavailable(message.retry_after);
+          return;
+        }
+        settle(message);
+        return;
+      case "ack":
         settle(message);
         return;
     }
+  }
+
+  // The server cannot reach its database for a moment (a restart): the socket stays
+  // open and live, and the commands not yet answered are sent again on it after
+  // `retry_after`, spread over half to one and a half times it, with their client_ids.
+  var resendTimer = null;
+  function unavailable(seconds) {
+    alertText(L.unavailable);
+    alertFromCommand = true; // the next answer clears it
+    window.clearTimeout(resendTimer);
+    resendTimer = window.setTimeout(
+      function () {
+        if (!ws || !ready) return; // reconnecting sends them once ready
+        pending.forEach(function (entry) {
+          ws.send(JSON.stringify(entry.message));
+        });
+      },
+      (seconds || 1) * 1000 * (0.5 + Math.random())
+    );
   }
 
   // --- Commands ----------------------------------------------------------------
