@@ -112,12 +112,8 @@ def test_a_batch_answers_each_cast_as_alone_and_writes_only_what_stands(cabinet,
     # One event for the ballots the batch wrote, their audit entries in arrival order,
     # and the chain whole.
     [together] = StoredEvent.objects.filter(type="vote.ballots_cast")
-    assert [(b["member_id"], b["choice"], b["changed"]) for b in together.payload["ballots"]] == [
-        (first.pk, "yes", False),
-        (third.pk, "abstain", False),
-        (chair.pk, "yes", False),
-        (first.pk, "no", True),
-    ]
+    assert together.payload["member_ids"] == [first.pk, third.pk, chair.pk, first.pk]
+    assert together.payload["choices"] == ["yes", "abstain", "yes", "no"]
     entries = AuditEntry.objects.filter(action="vote.ballot_cast").order_by("seq")
     assert [(e.details["member"], e.details["choice"]) for e in entries] == [
         (fourth.pk, "no"),
@@ -268,3 +264,22 @@ def test_a_batch_that_fails_is_written_one_by_one(cabinet, batch_with_a_defect):
     assert [a.result for a in answers] == [{"n": 7}] * 3
     assert batch_with_a_defect == [7, 7, 7]
     assert ClientCommand.objects.filter(name="test.numbered").count() == 3
+
+
+def test_a_batch_with_the_tally_hidden_names_the_seats_and_no_choice(cabinet, item):
+    # Every tablet in the room gets this event: while the chair hides the tally, it says
+    # whose ballots were written and nothing of how they voted.
+    vote = open_vote(cabinet, item, hide_tally=True)
+    _chair, first, second, *_rest = cabinet.members
+    commands_run_together(
+        [cast(first, vote, "hidden-first-1", "yes"), cast(second, vote, "hidden-second-1", "no")]
+    )
+    [together] = StoredEvent.objects.filter(type="vote.ballots_cast")
+    assert together.payload == {
+        "vote_id": vote.pk,
+        "agenda_item_id": item.pk,
+        "member_ids": [first.pk, second.pk],
+        "choices": None,
+    }
+    [tally] = StoredEvent.objects.filter(type="vote.tally_changed")
+    assert tally.payload["cast"] == 2 and tally.payload["counts"] is None

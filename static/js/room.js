@@ -425,7 +425,11 @@
     } else {
       // vote.ballot_cast, vote.ballots_cast: the tally follows in its own event, so only
       // this tablet's own ballot (`my_ballot`) is fetched.
-      var ballots = payload.ballots || [payload];
+      var ballots = payload.member_ids
+        ? payload.member_ids.map(function (memberId) {
+            return { member_id: memberId };
+          })
+        : [payload];
       if (ballots.some(mine)) votesToFetch.add(id);
     }
     refresh();
