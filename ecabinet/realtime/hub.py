@@ -11,9 +11,11 @@ does per event is a comparison and a write to its connection.
 Events reach the process in the order their senders published them, which is not always
 the order they committed in: two server processes write to one meeting's stream, and
 each sends its own. When an event arrives before an earlier one, the earlier one has
-committed (numbers are taken in commit order), so the hub reads the gap from the log,
-once for all its sockets, and hands everything out in order; the late copy is then
-dropped. The same holds for an event the layer lost, or one stuck behind a busy process:
+committed (numbers are taken in commit order). The hub holds the early event for a
+moment (GAP_GRACE_SECONDS) for the missing ones, which are most often a few
+milliseconds behind; if the gap stays open it reads the gap from the log, once for all
+its sockets, and hands everything out in order; a late copy is then dropped. The same
+holds for an event the layer lost, or one stuck behind a busy process:
 when the head check (heads.py) finds the stream's committed head still ahead of what
 the hub handed out one check later, the hub reads the rest from the log once and hands
 it out. Without that, each of a thousand sockets would read the same gap on its own,
@@ -40,6 +42,10 @@ from ecabinet.realtime.events import live_messages_between
 
 logger = logging.getLogger(__name__)
 
+# How long an event that arrived ahead of an earlier one waits for it before the hub
+# reads the gap from the log (a send lost, or stuck behind a busy process).
+GAP_GRACE_SECONDS = 0.1
+
 
 class Socket(Protocol):
     async def offer(self, message: dict[str, Any]) -> None: ...
@@ -56,6 +62,8 @@ class _Room:
     behind: int = 0  # a committed head seen ahead of `seq` at the last head check
     order: asyncio.Lock = field(default_factory=asyncio.Lock)  # one hand-out at a time
     message_type: str = ""  # the stream's live messages' type, from the first to arrive
+    early: dict[int, dict[str, Any]] = field(default_factory=dict)  # ahead of a gap, by seq
+    filling: asyncio.Task | None = None  # reads the gap from the log if it stays open
 
 
 # Per event loop (a server process runs one; tests may run several in turn).
@@ -124,6 +132,8 @@ async def leave(key: str, socket: Socket) -> None:
         _rooms.pop(loop, None)
     if room.reader is not None:
         room.reader.cancel()
+    if room.filling is not None:
+        room.filling.cancel()
     if room.channel:
         try:
             await get_channel_layer().group_discard(room.group, room.channel)
@@ -152,7 +162,12 @@ async def _read(key: str, room: _Room) -> None:
 
 
 async def _in_order(key: str, room: _Room, message: dict[str, Any]) -> None:
-    """Hand the event out after any earlier one still missing, read from the log."""
+    """Hand the event out after any earlier one still missing. An event ahead of a gap
+    waits GAP_GRACE_SECONDS for the missing ones to arrive (most often they are on their
+    way from the other server process, a few milliseconds behind); then the gap is read
+    from the log. Reading it at once put a log read on the database thread for nearly
+    every batch of a vote storm written by two processes, ahead of the casts waiting
+    for that thread."""
     seq = message.get("seq")
     if not isinstance(seq, int):
         await deliver(room.sockets, message)
@@ -162,9 +177,34 @@ async def _in_order(key: str, room: _Room, message: dict[str, Any]) -> None:
             return  # handed out already, from the log
         room.message_type = message.get("type", "")
         if room.seq and seq > room.seq + 1:
-            await _from_log(key, room, before=seq)
+            room.early[seq] = message
+            if room.filling is None or room.filling.done():
+                room.filling = asyncio.ensure_future(_fill_after_grace(key, room))
+            return
         room.seq = seq
         await deliver(room.sockets, message)
+        await _hand_out_early(room)
+
+
+async def _hand_out_early(room: _Room) -> None:
+    """The events that arrived ahead of a gap now filled, in order; the lock is held."""
+    while room.seq + 1 in room.early:
+        message = room.early.pop(room.seq + 1)
+        room.seq = message["seq"]
+        await deliver(room.sockets, message)
+    for seq in [seq for seq in room.early if seq <= room.seq]:
+        del room.early[seq]  # handed out from the log meanwhile
+
+
+async def _fill_after_grace(key: str, room: _Room) -> None:
+    await asyncio.sleep(GAP_GRACE_SECONDS)
+    async with room.order:
+        while room.early:  # else the missing ones arrived
+            first = min(room.early)
+            await _from_log(key, room, before=first)
+            if room.seq + 1 < first:
+                return  # the log could not be read: the head check tries again
+            await _hand_out_early(room)
 
 
 async def head_seen(key: str, head: int) -> None:
@@ -182,6 +222,7 @@ async def head_seen(key: str, head: int) -> None:
     room.behind = 0
     async with room.order:
         await _from_log(key, room, before=head + 1)
+        await _hand_out_early(room)
 
 
 async def _from_log(key: str, room: _Room, *, before: int) -> None:
