@@ -46,6 +46,11 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
+# What the test's Daphne processes call themselves in pg_stat_activity: a test can tell
+# their database connections from its own (tests/browser/test_room_outage.py).
+DAPHNE_APPLICATION = "ecabinet-test-daphne"
+
+
 def daphne_serving(log_dir: Path, **extra_env: str):
     """A Daphne process on the test database and the test's Redis (plus `extra_env`, e.g.
     the test's media and signing set-up); yields its base URL."""
@@ -55,6 +60,7 @@ def daphne_serving(log_dir: Path, **extra_env: str):
         **os.environ,
         "DATABASE_URL": (
             f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+            f"?application_name={DAPHNE_APPLICATION}"
         ),
         "REDIS_URL": os.environ["REDIS_URL"],
         "REDIS_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
@@ -110,15 +116,25 @@ def off_the_loop(fn, *args):
         return pool.submit(run).result()
 
 
-@pytest.fixture
-def running_meeting(cabinet):
+def meeting_in_progress(cabinet, *, items: int, present=(), open_first=False):
+    """A published meeting the chair has started, with `present` checked in and, with
+    `open_first`, its first item open (written off the loop)."""
+
     def start():
-        meeting = make_meeting(cabinet.body, cabinet.secretary, items=2, publish=True)
+        meeting = make_meeting(cabinet.body, cabinet.secretary, items=items, publish=True)
+        for person in present:
+            live.attendance_check_in(actor=person, meeting=meeting)
         meetings.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
-        live.item_open(actor=cabinet.chair, item=meeting.items.order_by("order").first())
+        if open_first:
+            live.item_open(actor=cabinet.chair, item=meeting.items.order_by("order").first())
         return meeting
 
     return off_the_loop(start)
+
+
+@pytest.fixture
+def running_meeting(cabinet):
+    return meeting_in_progress(cabinet, items=2, open_first=True)
 
 
 def seq(page) -> int:

@@ -8,12 +8,16 @@ import pytest
 from playwright.sync_api import expect
 
 from meetings import live
-from meetings import services as meetings
 from meetings.models import ItemState, SpeakerRequest
 from tests.browser import test_room as room_support
 from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
-from tests.browser.test_room import needs_daphne, off_the_loop, text, wait_text
-from tests.factories import make_meeting
+from tests.browser.test_room import (
+    meeting_in_progress,
+    needs_daphne,
+    off_the_loop,
+    text,
+    wait_text,
+)
 
 # The Daphne process and the signed-in tablets of test_room.py.
 daphne, room_tablet = room_support.daphne, room_support.room_tablet
@@ -23,15 +27,7 @@ pytestmark = [needs_daphne, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def started_meeting(cabinet):
     """In progress, three ministers checked in, no item open yet."""
-
-    def start():
-        meeting = make_meeting(cabinet.body, cabinet.secretary, items=3, publish=True)
-        for person in cabinet.members[1:4]:
-            live.attendance_check_in(actor=person, meeting=meeting)
-        meetings.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
-        return meeting
-
-    return off_the_loop(start)
+    return meeting_in_progress(cabinet, items=3, present=cabinet.members[1:4])
 
 
 def test_the_chair_runs_an_item_and_a_minister_sees_every_change(

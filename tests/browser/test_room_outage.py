@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from meetings.models_live import Attendance
 from tests.browser import test_room as room_support
 from tests.browser.conftest import TABLET_PORTRAIT, screenshot
-from tests.browser.test_room import needs_daphne
+from tests.browser.test_room import DAPHNE_APPLICATION, needs_daphne
 
 daphne, room_tablet, running_meeting = (
     room_support.daphne,
@@ -24,9 +24,10 @@ pytestmark = [needs_daphne, pytest.mark.django_db(transaction=True)]
 
 
 class Outage:
-    """The test database refuses Daphne: new connections are not allowed and Daphne's
-    are ended (the test's own is kept). A real refusal by the real server, as a restart
-    gives, without stopping the machine's PostgreSQL."""
+    """The test database refuses the test's Daphne: new connections are not allowed, and
+    Daphne's open ones (named DAPHNE_APPLICATION) are ended; the test process keeps its
+    own, which later tests use. A real refusal by the real server, as a restart gives,
+    without stopping the machine's PostgreSQL."""
 
     def __init__(self) -> None:
         settings = connection.settings_dict
@@ -39,17 +40,15 @@ class Outage:
             dbname="postgres",
             autocommit=True,
         )
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            self.own = cursor.fetchone()[0]
 
     def begin(self) -> None:
         self.admin.execute(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
+        # Daphne opens a connection per call by default (DATABASE_CONN_MAX_AGE 0); one
+        # it keeps, or holds at this moment, is ended as a restart would end it.
         self.admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> %s AND pid <> pg_backend_pid()",
-            [self.name, self.own],
+            "WHERE datname = %s AND application_name = %s",
+            [self.name, DAPHNE_APPLICATION],
         )
 
     def end(self) -> None:

@@ -10,12 +10,15 @@ import pytest
 from django.db import transaction
 
 from ecabinet.realtime.events import gathering, publish_gathered
-from meetings import live
-from meetings import services as meetings
 from tests.browser import test_room as room_support
 from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT
-from tests.browser.test_room import needs_daphne, off_the_loop, text, wait_text
-from tests.factories import make_meeting
+from tests.browser.test_room import (
+    meeting_in_progress,
+    needs_daphne,
+    off_the_loop,
+    text,
+    wait_text,
+)
 from voting import services as voting
 from voting.models import Ballot, Vote
 
@@ -25,18 +28,9 @@ pytestmark = [needs_daphne, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def voting_room(cabinet):
-    """In progress, five ministers checked in, the first item open."""
-
-    def start():
-        meeting = make_meeting(cabinet.body, cabinet.secretary, items=1, publish=True)
-        for person in cabinet.members[1:6]:
-            live.attendance_check_in(actor=person, meeting=meeting)
-        meetings.meeting_start(actor=cabinet.chair, meeting=meeting, override_reason="Kiểm thử")
-        item = meeting.items.get()
-        live.item_open(actor=cabinet.chair, item=item)
-        return meeting, item
-
-    return off_the_loop(start)
+    """In progress, five ministers checked in, the one item open."""
+    meeting = meeting_in_progress(cabinet, items=1, present=cabinet.members[1:6], open_first=True)
+    return meeting, off_the_loop(meeting.items.get)
 
 
 def fetches(page) -> list[str]:
