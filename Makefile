@@ -80,7 +80,7 @@ test-postgres: setup ## Run the tests on PostgreSQL and Redis
 .PHONY: bench
 bench: setup ## Live room (one Daphne; nginx + 2 Daphnes), named and secret vote storms (nginx + 2 Daphnes on PostgreSQL), votes through faults, signing, minutes and archive search, each beside a baseline of the same run (needs PostgreSQL and Redis)
 	$(PY) -m bench.broadcast --tablets 50 200 500 1000 2000 --rate 5 --seconds 6
-	$(PY) -m bench.broadcast --proxy --daphnes 2 --tablets 200 500 --rate 5 --seconds 6
+	$(PY) -m bench.broadcast --proxy --daphnes 2 --tablets 200 500 1000 2000 --rate 5 --seconds 6
 	$(PY) -m bench.vote_storm --proxy --daphnes 2 --voters 500 --duplicates 0.2
 	$(PY) -m bench.vote_storm --proxy --daphnes 2 --voters 2000 --duplicates 0.2
 	$(PY) -m bench.vote_storm --proxy --daphnes 2 --voters 500 --duplicates 0.2 --secret
